@@ -1,0 +1,68 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { LoggerModule } from 'nestjs-pino';
+import { DomainErrorHttpFilter } from './common/errors/domain-error.filter.js';
+import { graphqlOptions } from './common/graphql/graphql.options.js';
+import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
+import { loggerOptions } from './common/logging/logger.options.js';
+import { InputValidationPipe } from './common/validation/validation.pipe.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { AuditLogModule } from './modules/audit/audit-log.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { BudgetModule } from './modules/budget/budget.module.js';
+import { EmployeeModule } from './modules/employee/employee.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { MarketModule } from './modules/market/market.module.js';
+import { InitiativeModule } from './modules/initiative/initiative.module.js';
+import { IdeaModule } from './modules/idea/idea.module.js';
+import { CommentModule } from './modules/comment/comment.module.js';
+import { DashboardModule } from './modules/dashboard/dashboard.module.js';
+import { PubSubModule } from './common/pubsub/pubsub.module.js';
+import { SeedModule } from './modules/seed/seed.module.js';
+import { SkillModule } from './modules/skill/skill.module.js';
+import { TeamModule } from './modules/team/team.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        DatabaseModule.forRoot({ url: databaseUrl, poolSize: config.databasePoolSize }),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [AuthModule],
+          inject: [AuthService],
+          useFactory: (auth: AuthService) =>
+            graphqlOptions(config, (authorization) => auth.isValid(authorization)),
+        }),
+        IdempotencyModule,
+        PubSubModule,
+        SkillModule,
+        TeamModule,
+        EmployeeModule,
+        AuthModule,
+        BudgetModule,
+        MarketModule,
+        InitiativeModule,
+        IdeaModule,
+        CommentModule,
+        DashboardModule,
+        AuditLogModule,
+        HealthModule,
+        SeedModule,
+      ],
+      providers: [
+        { provide: APP_PIPE, useClass: InputValidationPipe },
+        { provide: APP_FILTER, useClass: DomainErrorHttpFilter },
+      ],
+    };
+  }
+}

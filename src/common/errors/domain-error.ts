@@ -1,0 +1,50 @@
+import { IntrinsicException } from '@nestjs/common';
+import { ErrorCode } from './error-code.js';
+
+export interface DomainErrorDetails {
+  /** The offending input, as a path from the argument: `input.amount`, `first`. */
+  field?: string;
+}
+
+/**
+ * A refusal the client can act on. Services throw these; one formatter turns them into
+ * GraphQL errors (common/errors/format-graphql-error.ts). The message is shown to the client,
+ * so it must never carry SQL, driver text or anything internal. (IntrinsicException: Nest does
+ * not log it as a crash; it is an expected answer.)
+ */
+export class DomainError extends IntrinsicException {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: DomainErrorDetails = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const unauthenticated = (
+  message = 'Sign in first: a valid bearer token is required',
+): DomainError => new DomainError(ErrorCode.UNAUTHENTICATED, message);
+
+export const forbidden = (message = 'You are not allowed to do this'): DomainError =>
+  new DomainError(ErrorCode.FORBIDDEN, message);
+
+export const badInput = (field: string, message: string): DomainError =>
+  new DomainError(ErrorCode.BAD_USER_INPUT, message, { field });
+
+export const notFound = (what: string, field?: string): DomainError =>
+  new DomainError(ErrorCode.NOT_FOUND, `${what} not found`, { field });
+
+export const conflict = (message: string, field?: string): DomainError =>
+  new DomainError(ErrorCode.CONFLICT, message, { field });
+
+export const insufficientFunds = (
+  message = 'The paying account does not hold enough credits',
+): DomainError => new DomainError(ErrorCode.INSUFFICIENT_FUNDS, message);
+
+export const capacityExceeded = (message: string): DomainError =>
+  new DomainError(ErrorCode.CAPACITY_EXCEEDED, message);
+
+export const invalidTransition = (message: string): DomainError =>
+  new DomainError(ErrorCode.INVALID_TRANSITION, message);

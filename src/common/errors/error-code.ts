@@ -1,0 +1,15 @@
+/**
+ * The stable `extensions.code` values clients rely on (DESIGN.md, "GraphQL contract").
+ * Codes are part of the public API: add, never rename.
+ */
+export enum ErrorCode {
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  INSUFFICIENT_FUNDS = 'INSUFFICIENT_FUNDS',
+  CAPACITY_EXCEEDED = 'CAPACITY_EXCEEDED',
+  INVALID_TRANSITION = 'INVALID_TRANSITION',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}

@@ -1,0 +1,110 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { DomainError } from './domain-error.js';
+import { ErrorCode } from './error-code.js';
+import { PgErrorCode, pgError } from './postgres-errors.js';
+
+type ReportUnexpected = (error: unknown) => void;
+
+/** The offending field of a variable graphql-js could not coerce: `input.skills.1.level`. */
+function variableField(message: string): string | undefined {
+  const match = /^Variable "\$([^"]+)" got invalid value .*?(?: at "([^"]+)")?; (.*)$/s.exec(
+    message,
+  );
+  if (!match) return undefined;
+  const base = (match[2] ?? match[1]).replace(/\[(\d+)\]/g, '.$1');
+  const inner = /^Field "([^"]+)" (?:is not defined by type|of required type)/.exec(match[3]);
+  return inner ? `${base}.${inner[1]}` : base;
+}
+
+/** graphql-js's own wording for values that do not fit the schema (stable within graphql 16). */
+const INPUT_PROBLEMS: { pattern: RegExp; field: (m: RegExpMatchArray) => string | undefined }[] = [
+  { pattern: /^Variable "\$[^"]+" got invalid value/, field: (m) => variableField(m.input ?? '') },
+  { pattern: /^Field "([^"]+)" is not defined by type "[^"]+"/, field: (m) => m[1] },
+  {
+    pattern: /^Field "[^".]+\.([^"]+)" of required type "[^"]+" was not provided/,
+    field: (m) => m[1],
+  },
+  { pattern: /^Field "([^"]+)" of required type "[^"]+" was not provided/, field: (m) => m[1] },
+  { pattern: /^Unknown argument "([^"]+)"/, field: (m) => m[1] },
+  { pattern: /^Argument "([^"]+)" of (non-null )?type "[^"]+" is required/, field: (m) => m[1] },
+  {
+    pattern: /^(Int|Float|String|Boolean|ID|Credits|DateTime|JSONObject) cannot represent/,
+    field: () => undefined,
+  },
+  { pattern: /^Expected value of type "[^"]+", found/, field: () => undefined },
+  { pattern: /^Enum "[^"]+" cannot represent/, field: () => undefined },
+  { pattern: /^Value "[^"]+" does not exist in "[^"]+" enum/, field: () => undefined },
+];
+
+/**
+ * The one place where anything thrown while serving GraphQL becomes what the client sees:
+ * a message and a stable `extensions.code` (plus `field` for bad input). Unknown errors are
+ * reported to the log and reach the client as a bare INTERNAL_SERVER_ERROR.
+ */
+export function createGraphQLErrorFormatter(reportUnexpected: ReportUnexpected) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const cause = unwrapResolverError(error);
+    const { locations, path } = formatted;
+    const shape = (
+      code: ErrorCode | string,
+      message: string,
+      field?: string,
+    ): GraphQLFormattedError => ({
+      message,
+      ...(locations ? { locations } : {}),
+      ...(path ? { path } : {}),
+      extensions: { code, ...(field ? { field } : {}) },
+    });
+
+    if (cause instanceof DomainError) return shape(cause.code, cause.message, cause.details.field);
+
+    if (cause instanceof HttpException) {
+      const status = cause.getStatus();
+      if (status === HttpStatus.UNAUTHORIZED)
+        return shape(ErrorCode.UNAUTHENTICATED, cause.message);
+      if (status === HttpStatus.FORBIDDEN) return shape(ErrorCode.FORBIDDEN, cause.message);
+      if (status === HttpStatus.NOT_FOUND) return shape(ErrorCode.NOT_FOUND, cause.message);
+      if (status === HttpStatus.BAD_REQUEST) return shape(ErrorCode.BAD_USER_INPUT, cause.message);
+    }
+
+    const database = pgError(cause);
+    if (database) {
+      // Services translate the constraints they expect; these are the safety net.
+      if (database.code === PgErrorCode.UNIQUE_VIOLATION) {
+        return shape(ErrorCode.CONFLICT, 'This conflicts with something that already exists');
+      }
+      if (database.code === PgErrorCode.FOREIGN_KEY_VIOLATION) {
+        return shape(ErrorCode.NOT_FOUND, 'Something this refers to does not exist');
+      }
+      if (database.code === PgErrorCode.INVALID_TEXT_REPRESENTATION) {
+        return shape(ErrorCode.BAD_USER_INPUT, 'A value is not in the expected format');
+      }
+      if (database.code === PgErrorCode.CHECK_VIOLATION) {
+        return shape(ErrorCode.BAD_USER_INPUT, 'A value is outside what is allowed');
+      }
+      if (
+        database.code === PgErrorCode.SERIALIZATION_FAILURE ||
+        database.code === PgErrorCode.DEADLOCK_DETECTED
+      ) {
+        return shape(ErrorCode.CONFLICT, 'A concurrent change got in the way; retry the request');
+      }
+    }
+
+    const code = formatted.extensions?.code;
+    // Errors graphql-js raised before any resolver ran: the request itself is malformed.
+    if (!(cause instanceof Error) || cause === error || code === 'BAD_USER_INPUT') {
+      for (const problem of INPUT_PROBLEMS) {
+        const match = formatted.message.match(problem.pattern);
+        if (match) return shape(ErrorCode.BAD_USER_INPUT, formatted.message, problem.field(match));
+      }
+      if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+        return shape(code, formatted.message);
+      }
+    }
+
+    reportUnexpected(cause);
+    return shape(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+  };
+}

@@ -1,0 +1,46 @@
+import type { IncomingMessage } from 'node:http';
+import type { Actor } from '../auth/actor.js';
+import { RequestLoaders } from './request-loaders.js';
+
+export interface GraphQLContext {
+  /** The HTTP request (for a subscription: the WebSocket upgrade request). */
+  req?: IncomingMessage;
+  /** `Bearer <token>`: the Authorization header, or the `authorization` connection parameter. */
+  authorization?: string;
+  /** Set by the access guard once the bearer token checks out. */
+  actor?: Actor;
+  loaders: RequestLoaders;
+}
+
+interface HttpContextInput {
+  req: IncomingMessage;
+}
+
+/** What graphql-ws hands the context factory for each subscription. */
+interface WebSocketContextInput {
+  connectionParams?: Readonly<Record<string, unknown>>;
+  extra?: { request?: IncomingMessage };
+}
+
+export function createGraphQLContext(
+  input: HttpContextInput | WebSocketContextInput,
+): GraphQLContext {
+  if ('req' in input && input.req) {
+    const header = input.req.headers.authorization;
+    return { req: input.req, authorization: header, loaders: new RequestLoaders() };
+  }
+  const { connectionParams, extra } = input as WebSocketContextInput;
+  return {
+    req: extra?.request,
+    authorization: connectionAuthorization(connectionParams),
+    loaders: new RequestLoaders(),
+  };
+}
+
+/** The bearer token a graphql-ws client sent in its connection parameters. */
+export function connectionAuthorization(
+  params?: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,60 @@
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { Logger } from '@nestjs/common';
+import type { GraphQLError } from 'graphql';
+import type { ServerOptions } from 'graphql-ws';
+import type { AppConfig } from '../../config/app-config.js';
+import { createGraphQLErrorFormatter } from '../errors/format-graphql-error.js';
+import { statementCountPlugin } from './statement-count.plugin.js';
+import { connectionAuthorization, createGraphQLContext } from './graphql-context.js';
+
+/** Checks the bearer token a WebSocket client sends when it connects. */
+export type VerifyAuthorization = (authorization: string | undefined) => Promise<boolean>;
+
+const logger = new Logger('GraphQL');
+
+export function graphqlOptions(
+  config: AppConfig,
+  verifyAuthorization: VerifyAuthorization,
+): Omit<ApolloDriverConfig, 'driver'> {
+  const formatError = createGraphQLErrorFormatter((error) =>
+    logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+  );
+  // graphql-ws does not go through Apollo: its results get the same error formatting here.
+  const formatErrors = (errors: readonly GraphQLError[]) =>
+    errors.map((e) => formatError(e.toJSON(), e));
+  return {
+    // Built in memory; the committed schema.gql is checked against it by test/schema.e2e-spec.ts.
+    autoSchemaFile: true,
+    sortSchema: true,
+    buildSchemaOptions: { numberScalarMode: 'integer' },
+    context: createGraphQLContext,
+    subscriptions: {
+      'graphql-ws': {
+        path: '/graphql',
+        // No valid token, no connection (closed with 4403); each subscription is then
+        // authorised like any query, by the access guard and its resolver.
+        onConnect: (ctx) => verifyAuthorization(connectionAuthorization(ctx.connectionParams)),
+        onNext: (_ctx, _id, _payload, _args, result) =>
+          result.errors ? { ...result, errors: formatErrors(result.errors) } : result,
+        // Passed through to graphql-ws at run time, though Nest's type omits it.
+        ...({ onError: (...[, , , errors]) => formatErrors(errors) } satisfies Pick<
+          ServerOptions,
+          'onError'
+        >),
+      },
+    },
+    introspection: config.nodeEnv !== 'production',
+    // The Apollo sandbox loads from a CDN; this service must work offline.
+    playground: false,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ...(config.sqlStatementHeader ? [statementCountPlugin] : []),
+    ],
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    autoTransformHttpErrors: false,
+    formatError,
+  };
+}

@@ -1,0 +1,55 @@
+import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { DomainError } from '../errors/domain-error.js';
+import { ErrorCode } from '../errors/error-code.js';
+
+/** The first failing constraint, as a dotted path from the argument: `skills.0.level`. */
+function firstProblem(errors: ValidationError[], prefix = ''): { field: string; message: string } {
+  const error = errors[0];
+  const field = prefix ? `${prefix}.${error.property}` : error.property;
+  if (error.constraints && Object.keys(error.constraints).length > 0) {
+    return { field, message: Object.values(error.constraints)[0] };
+  }
+  if (error.children && error.children.length > 0) return firstProblem(error.children, field);
+  return { field, message: `${error.property} is invalid` };
+}
+
+/**
+ * class-validator on every argument, with unknown properties refused. A failure becomes
+ * BAD_USER_INPUT naming the field by its full path (`input.amount`).
+ */
+@Injectable()
+export class InputValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      transform: true,
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      stopAtFirstError: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => {
+        const { field, message } = firstProblem(errors);
+        return new DomainError(ErrorCode.BAD_USER_INPUT, message, { field });
+      },
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof DomainError && metadata.data && error.details.field) {
+        const field = `${metadata.data}.${error.details.field}`;
+        throw new DomainError(error.code, `${field}: ${error.message}`, { field });
+      }
+      if (error instanceof DomainError && error.details.field) {
+        throw new DomainError(
+          error.code,
+          `${error.details.field}: ${error.message}`,
+          error.details,
+        );
+      }
+      throw error;
+    }
+  }
+}

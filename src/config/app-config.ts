@@ -1,0 +1,178 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Used only outside production, so that `npm start` works with no configuration. */
+const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me-in-production-0123456789';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/** The environment as the operator wrote it; names are the variables' own. */
+class EnvironmentVariables {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: NodeEnv = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  @MinLength(1)
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'DATABASE_URL must be a postgres:// or postgresql:// URL',
+  })
+  DATABASE_URL?: string;
+
+  @IsString()
+  @MinLength(1)
+  DATA_DIR = './data';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
+  EMBEDDED_DB_PORT = 54329;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE = 10;
+
+  @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === 'production' || !!env.JWT_SECRET)
+  @IsString({ message: 'JWT_SECRET is required in production' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
+  @MaxLength(512)
+  JWT_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(60 * 60 * 24 * 30)
+  JWT_TTL_SECONDS = 12 * 60 * 60;
+
+  @IsString()
+  @MinLength(1)
+  JWT_ISSUER = 'market-based-dynamics';
+
+  @IsString()
+  @MinLength(1)
+  JWT_AUDIENCE = 'market-based-dynamics';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  SQL_STATEMENT_HEADER?: 'true' | 'false';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  DASHBOARD_REFRESH_SECONDS = 60;
+}
+
+export interface AppConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly port: number;
+  readonly host: string;
+  /** Absent: the service runs its own embedded PostgreSQL under `dataDir`. */
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  readonly embeddedDatabasePort: number;
+  readonly databasePoolSize: number;
+  readonly jwt: {
+    readonly secret: string;
+    readonly ttlSeconds: number;
+    readonly issuer: string;
+    readonly audience: string;
+  };
+  readonly logLevel: LogLevel;
+  /** Set: subscription events travel through Redis, shared by every instance. */
+  readonly redisUrl?: string;
+  /** Report each GraphQL request's SQL statement count in `x-sql-statements`. */
+  readonly sqlStatementHeader: boolean;
+  /** How often market statistics are recomputed; 0: only on demand. */
+  readonly dashboardRefreshSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the environment once at start-up. A bad value stops the service with
+ * a message naming the variable, rather than failing later in some unrelated place.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new EnvironmentVariables());
+  const raw = Object.fromEntries(
+    known.filter((name) => env[name] !== undefined && env[name] !== '').map((n) => [n, env[n]]),
+  );
+  const vars = plainToInstance(EnvironmentVariables, raw);
+  const errors = validateSync(vars, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.map((e) => {
+        const messages = Object.values(e.constraints ?? {}).join('; ');
+        return `${e.property}=${JSON.stringify(e.value)}: ${messages}`;
+      }),
+    );
+  }
+  return {
+    nodeEnv: vars.NODE_ENV,
+    port: vars.PORT,
+    host: vars.HOST,
+    databaseUrl: vars.DATABASE_URL,
+    dataDir: vars.DATA_DIR,
+    embeddedDatabasePort: vars.EMBEDDED_DB_PORT,
+    databasePoolSize: vars.DB_POOL_SIZE,
+    jwt: {
+      secret: vars.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+      ttlSeconds: vars.JWT_TTL_SECONDS,
+      issuer: vars.JWT_ISSUER,
+      audience: vars.JWT_AUDIENCE,
+    },
+    logLevel: vars.LOG_LEVEL,
+    redisUrl: vars.REDIS_URL,
+    sqlStatementHeader: vars.SQL_STATEMENT_HEADER
+      ? vars.SQL_STATEMENT_HEADER === 'true'
+      : vars.NODE_ENV !== 'production',
+    dashboardRefreshSeconds: vars.DASHBOARD_REFRESH_SECONDS,
+  };
+}
+
+export function usesDevelopmentSecret(config: AppConfig): boolean {
+  return config.jwt.secret === DEVELOPMENT_JWT_SECRET;
+}

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DataSourceOptions } from 'typeorm';
+import { CountingQueryLogger, SLOW_QUERY_THRESHOLD_MS } from './statement-counter.js';
+
+/** The project root: `src/database` in the sources, `dist/src/database` once built. */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const sourceExtensions = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+
+export interface DatabaseOptions {
+  url: string;
+  poolSize?: number;
+  /** `application_name` in pg_stat_activity, to tell instances and tools apart. */
+  applicationName?: string;
+}
+
+export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: options.url,
+    entities: [path.join(root, `src/**/*.entity.${sourceExtensions}`)],
+    migrations: [path.join(root, `migrations/*.${sourceExtensions}`)],
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'each',
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    synchronize: false,
+    migrationsRun: false,
+    logger: new CountingQueryLogger(),
+    maxQueryExecutionTime: SLOW_QUERY_THRESHOLD_MS,
+    applicationName: options.applicationName ?? 'market-based-dynamics',
+    extra: {
+      max: options.poolSize ?? 10,
+      // A statement that runs away must not hold locks for ever.
+      statement_timeout: 30_000,
+      idle_in_transaction_session_timeout: 60_000,
+    },
+  };
+}

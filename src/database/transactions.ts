@@ -1,0 +1,41 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DataSource, EntityManager } from 'typeorm';
+import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel.js';
+import { isRetryableTransactionError } from '../common/errors/postgres-errors.js';
+
+const MAX_ATTEMPTS = 5;
+const BASE_BACKOFF_MS = 10;
+
+export interface TransactionOptions {
+  isolation?: IsolationLevel;
+}
+
+/**
+ * Runs a unit of work in one PostgreSQL transaction. Serialization failures and deadlocks
+ * roll the whole attempt back and run it again (bounded, with jittered backoff), so clients
+ * never see them; every other error rolls back and propagates.
+ */
+@Injectable()
+export class Transactions {
+  private readonly logger = new Logger(Transactions.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async run<T>(
+    work: (manager: EntityManager) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
+    const isolation = options.isolation ?? 'READ COMMITTED';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(isolation, work);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+        const backoff = BASE_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random());
+        this.logger.debug(`transaction retry ${attempt} after ${(error as Error).message}`);
+        await delay(backoff);
+      }
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+export interface AuditRecord {
+  /** None for the system's own work (seeding). */
+  actorId: string | null;
+  /** `<domain>.<verb>`: `team.create`, `ledger.allocate`. */
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  payload?: Record<string, unknown>;
+}
+
+/** Appends audit events. Always called with the transaction's manager, so an event exists exactly when its change does. */
+@Injectable()
+export class AuditService {
+  async record(manager: EntityManager, record: AuditRecord): Promise<void> {
+    await manager.query(
+      `INSERT INTO event (actor_id, action, subject_type, subject_id, payload)
+       VALUES ($1, $2, $3, $4, $5::jsonb)`,
+      [
+        record.actorId,
+        record.action,
+        record.subjectType,
+        record.subjectId,
+        JSON.stringify(record.payload ?? {}),
+      ],
+    );
+  }
+}

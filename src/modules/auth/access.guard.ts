@@ -1,0 +1,54 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import type { Request } from 'express';
+import {
+  ACCESS_RULES,
+  allows,
+  IS_PUBLIC,
+  type AccessRule,
+  type ResolverArgs,
+} from '../../common/auth/access.js';
+import type { Actor } from '../../common/auth/actor.js';
+import { forbidden } from '../../common/errors/domain-error.js';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { AuthService } from './auth.service.js';
+
+export type AuthenticatedRequest = Request & { actor?: Actor };
+
+/**
+ * The one place that decides who may call what (registered globally). Every query, mutation
+ * and HTTP route needs a valid bearer token unless marked @Public(); an @Access(...) list
+ * further restricts it to admins, leads or members of the team named in the arguments, or the
+ * employee themself. The actor is loaded once per request and kept in the context.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    let actor: Actor;
+    let args: ResolverArgs = {};
+    if (context.getType<'graphql' | 'http'>() === 'graphql') {
+      const graphql = GqlExecutionContext.create(context);
+      const ctx = graphql.getContext<GraphQLContext>();
+      ctx.actor ??= await this.auth.authenticate(ctx.authorization);
+      actor = ctx.actor;
+      args = graphql.getArgs<ResolverArgs>();
+    } else {
+      const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+      request.actor ??= await this.auth.authenticate(request.headers.authorization);
+      actor = request.actor;
+    }
+
+    const rules = this.reflector.getAllAndOverride<AccessRule[] | undefined>(ACCESS_RULES, targets);
+    if (rules && !rules.some((rule) => allows(rule, actor, args))) throw forbidden();
+    return true;
+  }
+}

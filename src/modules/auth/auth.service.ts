@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../../common/auth/actor.js';
+import { verifyAgainstDecoy, verifyPassword } from '../../common/auth/passwords.js';
+import { unauthenticated } from '../../common/errors/domain-error.js';
+import { Transactions } from '../../database/transactions.js';
+import { AuditService } from '../audit/audit.service.js';
+import { EmployeeService } from '../employee/employee.service.js';
+import type { LoginInput } from './dto/login.input.js';
+import type { LoginPayload } from './login.payload.js';
+import { TokenService } from './token.service.js';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly employees: EmployeeService,
+    private readonly tokens: TokenService,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** One answer for an unknown e-mail and a wrong password, in about the same time. */
+  async login(input: LoginInput): Promise<LoginPayload> {
+    const credentials = await this.employees.findCredentials(input.email);
+    const valid = credentials
+      ? await verifyPassword(credentials.passwordHash, input.password)
+      : await verifyAgainstDecoy(input.password);
+    if (!credentials || !valid) throw unauthenticated('Wrong e-mail or password');
+
+    const { token, expiresAt } = await this.tokens.issue(credentials.id);
+    await this.transactions.run((manager) =>
+      this.audit.record(manager, {
+        actorId: credentials.id,
+        action: 'auth.login',
+        subjectType: 'Employee',
+        subjectId: credentials.id,
+      }),
+    );
+    return { token, expiresAt, employee: await this.employees.findById(credentials.id) };
+  }
+
+  /** Whether `Bearer <token>` is valid now (for WebSocket connections). */
+  async isValid(authorization: string | undefined): Promise<boolean> {
+    try {
+      await this.authenticate(authorization);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Who a request acts for, with every role that authorisation rules look at, in one
+   * statement: teams led and belonged to, initiatives owned and joined. Loaded fresh for each
+   * request, so a new role or a removal takes effect at once.
+   */
+  async loadActor(id: string): Promise<Actor | undefined> {
+    const [row] = (await this.dataSource.query(
+      `SELECT e.id, e.is_admin AS "isAdmin", e.home_team_id AS "homeTeamId",
+              ARRAY(SELECT team_id FROM team_membership WHERE employee_id = e.id AND role = 'LEAD') AS "leadOf",
+              ARRAY(SELECT team_id FROM team_membership WHERE employee_id = e.id) AS "memberOf",
+              ARRAY(SELECT id FROM initiative WHERE owner_id = e.id) AS "ownsInitiatives",
+              ARRAY(SELECT initiative_id FROM initiative_member
+                     WHERE employee_id = e.id AND left_at IS NULL) AS "memberOfInitiatives"
+         FROM employee e WHERE e.id = $1`,
+      [id],
+    )) as (Record<'leadOf' | 'memberOf' | 'ownsInitiatives' | 'memberOfInitiatives', string[]> & {
+      id: string;
+      isAdmin: boolean;
+      homeTeamId: string;
+    })[];
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      isAdmin: row.isAdmin,
+      homeTeamId: row.homeTeamId,
+      leadOf: new Set(row.leadOf),
+      memberOf: new Set(row.memberOf),
+      ownsInitiatives: new Set(row.ownsInitiatives),
+      memberOfInitiatives: new Set(row.memberOfInitiatives),
+    };
+  }
+
+  /** The actor behind a bearer token; UNAUTHENTICATED when missing, invalid, or for someone unknown. */
+  async authenticate(authorization: unknown): Promise<Actor> {
+    const token = TokenService.fromAuthorization(authorization);
+    if (!token) throw unauthenticated();
+    const employeeId = await this.tokens.verify(token);
+    const actor = await this.loadActor(employeeId);
+    if (!actor) throw unauthenticated('The token belongs to no current employee');
+    return actor;
+  }
+}

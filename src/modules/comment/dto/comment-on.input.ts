@@ -1,0 +1,22 @@
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { IsEnum, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Trim } from '../../../common/validation/string-transforms.js';
+import { CommentSubject } from '../comment.entity.js';
+
+@InputType()
+export class CommentOnInput {
+  @Field(() => CommentSubject)
+  @IsEnum(CommentSubject)
+  subjectType: CommentSubject;
+
+  @Field(() => ID, { description: 'The idea, need or initiative.' })
+  @IsUUID()
+  subjectId: string;
+
+  @Field()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  body: string;
+}

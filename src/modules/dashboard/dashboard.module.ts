@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InitiativeModule } from '../initiative/initiative.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
+import { SkillModule } from '../skill/skill.module.js';
+import { TeamModule } from '../team/team.module.js';
+import {
+  DashboardResolver,
+  InitiativeOutcomeResolver,
+  SkillMarketStatsResolver,
+  TeamPnlReportResolver,
+  TeamPnlResolver,
+} from './dashboard.resolver.js';
+import { ExportController } from './export.controller.js';
+import { IdeaFunnelService } from './idea-funnel.service.js';
+import { InitiativeOutcomesService } from './initiative-outcomes.service.js';
+import { MarketStatsService } from './market-stats.service.js';
+import { DashboardPageController } from './page.controller.js';
+import { SummaryRefreshEntity } from './summary-refresh.entity.js';
+import { SummaryRefreshService } from './summary-refresh.service.js';
+import { TeamPnlService } from './team-pnl.service.js';
+
+/** Dashboards: outcome, market, funnel and P&L queries, CSV exports and the /dashboard page. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([SummaryRefreshEntity]),
+    InitiativeModule,
+    LedgerModule,
+    SkillModule,
+    TeamModule,
+  ],
+  controllers: [DashboardPageController, ExportController],
+  providers: [
+    InitiativeOutcomesService,
+    MarketStatsService,
+    IdeaFunnelService,
+    TeamPnlService,
+    SummaryRefreshService,
+    DashboardResolver,
+    InitiativeOutcomeResolver,
+    SkillMarketStatsResolver,
+    TeamPnlResolver,
+    TeamPnlReportResolver,
+  ],
+  exports: [SummaryRefreshService],
+})
+export class DashboardModule {}

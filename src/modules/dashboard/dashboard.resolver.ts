@@ -1,0 +1,186 @@
+import { Args, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../../common/auth/actor.js';
+import { DateRange } from '../../common/graphql/date-range.js';
+import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
+import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
+import { PnlWeek } from '../budget/budget.models.js';
+import { pnlOf } from '../budget/pnl.js';
+import { InitiativeService } from '../initiative/initiative.service.js';
+import { metricProgressPercent } from '../initiative/metric-progress.js';
+import { Initiative } from '../initiative/models/initiative.models.js';
+import { AccountFlowService } from '../ledger/account-flow.service.js';
+import { Skill } from '../skill/skill.model.js';
+import { SkillService } from '../skill/skill.service.js';
+import { Team } from '../team/team.model.js';
+import { TeamService } from '../team/team.service.js';
+import { IdeaFunnelArgs, InitiativeOutcomesArgs, MarketStatsArgs } from './dto/dashboard.inputs.js';
+import { IdeaFunnelService } from './idea-funnel.service.js';
+import { InitiativeOutcomesService } from './initiative-outcomes.service.js';
+import { MarketStatsService } from './market-stats.service.js';
+import {
+  IdeaFunnel,
+  InitiativeOutcome,
+  InitiativeOutcomes,
+  MarketStats,
+  MetricOutcome,
+  SkillMarketStats,
+  TeamPnl,
+  TeamPnlReport,
+} from './models/dashboard.models.js';
+import { TeamPnlService } from './team-pnl.service.js';
+
+const PERIOD = {
+  type: () => DateRange,
+  nullable: true,
+  description: 'Counted by whole weeks (Monday to Sunday, UTC); all time if omitted.',
+} as const;
+
+/** The dashboard queries: outcomes, market, funnel and P&L. */
+@Resolver()
+export class DashboardResolver {
+  constructor(
+    private readonly outcomes: InitiativeOutcomesService,
+    private readonly market: MarketStatsService,
+    private readonly funnel: IdeaFunnelService,
+    private readonly pnl: TeamPnlService,
+  ) {}
+
+  @Query(() => InitiativeOutcomes, {
+    description:
+      'Initiatives in numbers, best outcome score first by default, with org-wide totals.',
+  })
+  initiativeOutcomes(@Args() args: InitiativeOutcomesArgs): Promise<InitiativeOutcomes> {
+    return this.outcomes.outcomes(args.filter, args.sort, args.first, args.after);
+  }
+
+  @Query(() => MarketStats, {
+    description: 'The skills market: demand, supply, clearing prices, fill rates.',
+  })
+  marketStats(@Args() args: MarketStatsArgs): Promise<MarketStats> {
+    return this.market.stats(args.filter, args.first);
+  }
+
+  @Query(() => IdeaFunnel, {
+    description: 'How many ideas reach each stage, and how long they stay.',
+  })
+  ideaFunnel(@Args() args: IdeaFunnelArgs): Promise<IdeaFunnel> {
+    return this.funnel.funnel(args.filter);
+  }
+
+  @Query(() => TeamPnlReport, {
+    description:
+      "Every team's P&L over a period. Admins and team leads see all teams, members their own.",
+  })
+  teamPnl(
+    @Args('period', PERIOD) period: DateRange | undefined,
+    @CurrentActor() actor: Actor,
+  ): Promise<TeamPnlReport> {
+    return this.pnl.report(actor, period);
+  }
+}
+
+@Resolver(() => InitiativeOutcome)
+export class InitiativeOutcomeResolver {
+  constructor(
+    private readonly initiativeService: InitiativeService,
+    private readonly teamService: TeamService,
+  ) {}
+
+  @ResolveField(() => Initiative)
+  async initiative(
+    @Parent() outcome: InitiativeOutcome,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Initiative> {
+    return (await loaders.get(this.initiativeService.byId).load(outcome.initiativeId))!;
+  }
+
+  @ResolveField(() => Team)
+  async sponsorTeam(
+    @Parent() outcome: InitiativeOutcome,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Team> {
+    return (await loaders.get(this.teamService.byId).load(outcome.sponsorTeamId))!;
+  }
+
+  @ResolveField(() => [Team], {
+    description: 'The home teams of the people who have been members.',
+  })
+  async memberTeams(
+    @Parent() outcome: InitiativeOutcome,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Team[]> {
+    const teams = await loaders.get(this.teamService.byId).loadMany(outcome.memberTeamIds);
+    return teams.filter((team): team is Team => !!team && !(team instanceof Error));
+  }
+
+  @ResolveField(() => [MetricOutcome])
+  async metrics(
+    @Parent() outcome: InitiativeOutcome,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<MetricOutcome[]> {
+    const metrics = await loaders.get(this.initiativeService.metrics).load(outcome.initiativeId);
+    const series = await loaders
+      .get(this.initiativeService.recentValues)
+      .loadMany(metrics.map((m) => m.id));
+    return metrics.map((metric, i) => ({
+      metricId: metric.id,
+      name: metric.name,
+      unit: metric.unit,
+      direction: metric.direction,
+      baseline: metric.baseline,
+      target: metric.target,
+      latest: metric.latestValue,
+      progressPercent: metricProgressPercent(metric, metric.latestValue),
+      series: series[i] instanceof Error ? [] : (series[i] as number[]),
+    }));
+  }
+}
+
+@Resolver(() => SkillMarketStats)
+export class SkillMarketStatsResolver {
+  constructor(private readonly skillService: SkillService) {}
+
+  @ResolveField(() => Skill)
+  async skill(
+    @Parent() stats: SkillMarketStats,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Skill> {
+    return (await loaders.get(this.skillService.byId).load(stats.skillId))!;
+  }
+}
+
+@Resolver(() => TeamPnl)
+export class TeamPnlResolver {
+  constructor(
+    private readonly teamService: TeamService,
+    private readonly flows: AccountFlowService,
+  ) {}
+
+  @ResolveField(() => Team)
+  async team(@Parent() pnl: TeamPnl, @Loaders() loaders: RequestLoaders): Promise<Team> {
+    return (await loaders.get(this.teamService.byId).load(pnl.teamId))!;
+  }
+
+  @ResolveField(() => [PnlWeek], {
+    description: 'Week by week over the period (quiet weeks left out).',
+  })
+  async weekly(@Parent() pnl: TeamPnl, @Loaders() loaders: RequestLoaders): Promise<PnlWeek[]> {
+    const weeks = await loaders
+      .get(this.flows.weekly)
+      .load({ accountId: pnl.accountId, weeks: pnl.weeks });
+    return weeks.map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
+  }
+}
+
+@Resolver(() => TeamPnlReport)
+export class TeamPnlReportResolver {
+  constructor(private readonly flows: AccountFlowService) {}
+
+  @ResolveField(() => [PnlWeek], {
+    description: 'All the teams in the report together, week by week.',
+  })
+  async weekly(@Parent() report: TeamPnlReport): Promise<PnlWeek[]> {
+    const weeks = await this.flows.combinedWeekly(report.accountIds, report.weeks);
+    return weeks.map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
+  }
+}

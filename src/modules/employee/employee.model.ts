@@ -1,0 +1,66 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Connection } from '../../common/graphql/connection.js';
+import { TeamRole } from '../team/team-role.js';
+
+@ObjectType({ description: 'A person in the organisation.' })
+export class Employee {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  name: string;
+
+  @Field()
+  email: string;
+
+  @Field()
+  title: string;
+
+  @Field(() => Int, {
+    description: 'Hours a week this person may give to the market and initiatives.',
+  })
+  weeklyCapacityHours: number;
+
+  @Field(() => Int, {
+    description:
+      'Hours a week already promised: active market engagements and initiative memberships.',
+  })
+  committedHoursPerWeek: number;
+
+  @Field()
+  isAdmin: boolean;
+
+  @Field()
+  createdAt: Date;
+
+  homeTeamId: string;
+}
+
+@ObjectType()
+export class EmployeeConnection extends Connection(Employee) {}
+
+@ObjectType({ description: "An employee's place in a team." })
+export class TeamMembership {
+  @Field(() => TeamRole)
+  role: TeamRole;
+
+  @Field({ description: 'When the employee joined the team (or last changed role).' })
+  since: Date;
+
+  teamId: string;
+  employeeId: string;
+  /** The employee's name: the sort key of a team's member list. */
+  employeeName: string;
+}
+
+@ObjectType()
+export class TeamMembershipConnection extends Connection(TeamMembership) {}
+
+@ObjectType({ description: 'A skill an employee has, at a level from 1 (novice) to 5 (expert).' })
+export class EmployeeSkill {
+  @Field(() => Int)
+  level: number;
+
+  skillId: string;
+  employeeId: string;
+}

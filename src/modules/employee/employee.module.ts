@@ -1,0 +1,31 @@
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { SkillModule } from '../skill/skill.module.js';
+import { TeamModule } from '../team/team.module.js';
+import { EmployeeResolver, EmployeeSkillResolver } from './employee.resolver.js';
+import { EmployeeService } from './employee.service.js';
+import { CapacityService } from './capacity.service.js';
+import { TeamMembersResolver, TeamMembershipResolver } from './team-membership.resolver.js';
+import { EmployeeSkillEntity } from './employee-skill.entity.js';
+import { EmployeeEntity } from './employee.entity.js';
+import { TeamMembershipEntity } from './team-membership.entity.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([EmployeeEntity, EmployeeSkillEntity, TeamMembershipEntity]),
+    AuditModule,
+    SkillModule,
+    TeamModule,
+  ],
+  providers: [
+    CapacityService,
+    EmployeeService,
+    EmployeeResolver,
+    EmployeeSkillResolver,
+    TeamMembershipResolver,
+    TeamMembersResolver,
+  ],
+  exports: [EmployeeService, CapacityService],
+})
+export class EmployeeModule {}

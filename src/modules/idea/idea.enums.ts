@@ -1,0 +1,15 @@
+/** DESIGN.md: DRAFT → SUBMITTED → FUNDED → APPROVED (an initiative), or REJECTED / WITHDRAWN. */
+export enum IdeaStatus {
+  DRAFT = 'DRAFT',
+  SUBMITTED = 'SUBMITTED',
+  FUNDED = 'FUNDED',
+  APPROVED = 'APPROVED',
+  REJECTED = 'REJECTED',
+  WITHDRAWN = 'WITHDRAWN',
+}
+
+export enum IdeaSort {
+  NEWEST = 'NEWEST',
+  MOST_ENDORSED = 'MOST_ENDORSED',
+  MOST_FUNDED = 'MOST_FUNDED',
+}

@@ -1,0 +1,11 @@
+/** DESIGN.md: ACTIVE → COMPLETED / CANCELLED. */
+export enum InitiativeStatus {
+  ACTIVE = 'ACTIVE',
+  COMPLETED = 'COMPLETED',
+  CANCELLED = 'CANCELLED',
+}
+
+export enum MetricDirection {
+  HIGHER_IS_BETTER = 'HIGHER_IS_BETTER',
+  LOWER_IS_BETTER = 'LOWER_IS_BETTER',
+}

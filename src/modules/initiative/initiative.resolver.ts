@@ -1,0 +1,380 @@
+import {
+  Args,
+  Float,
+  ID,
+  Int,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
+import type { PubSubEngine } from 'graphql-subscriptions';
+import type { Actor } from '../../common/auth/actor.js';
+import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
+import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { RequestLoaders } from '../../common/graphql/request-loaders.js';
+import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
+import { UuidPipe } from '../../common/validation/uuid.pipe.js';
+import { Employee } from '../employee/employee.model.js';
+import { EmployeeService } from '../employee/employee.service.js';
+import { AccountKind } from '../ledger/ledger.enums.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { LedgerAccount } from '../ledger/models/ledger.models.js';
+import { Team } from '../team/team.model.js';
+import { TeamService } from '../team/team.service.js';
+import {
+  AddMilestoneInput,
+  CompleteMilestoneInput,
+  DefineOutcomeMetricInput,
+  FinishInitiativeInput,
+  InitiativeRefInput,
+  InitiativesArgs,
+  JoinInitiativeInput,
+  MeasurementsArgs,
+  RecordMeasurementInput,
+} from './dto/initiative.inputs.js';
+import { InitiativeStatus } from './initiative.enums.js';
+import {
+  initiativeChangedTopic,
+  InitiativeService,
+  type InitiativeChangedEvent,
+} from './initiative.service.js';
+import { metricProgressPercent } from './metric-progress.js';
+import {
+  Initiative,
+  InitiativeConnection,
+  InitiativeFunder,
+  InitiativeMember,
+  Measurement,
+  MeasurementConnection,
+  Milestone,
+  OutcomeMetric,
+} from './models/initiative.models.js';
+import {
+  FinishInitiativePayload,
+  InitiativePayload,
+  JoinInitiativePayload,
+  MilestonePayload,
+  OutcomeMetricPayload,
+  RecordMeasurementPayload,
+} from './models/initiative.payloads.js';
+
+@Resolver(() => Initiative)
+export class InitiativeResolver {
+  constructor(
+    private readonly initiativeService: InitiativeService,
+    private readonly employeeService: EmployeeService,
+    private readonly teamService: TeamService,
+    private readonly ledgerService: LedgerService,
+    @InjectPubSub() private readonly pubSub: PubSubEngine,
+  ) {}
+
+  @Query(() => Initiative)
+  initiative(@Args('id', { type: () => ID }, UuidPipe) id: string): Promise<Initiative> {
+    return this.initiativeService.findById(id);
+  }
+
+  @Query(() => InitiativeConnection, { description: 'Newest first.' })
+  initiatives(@Args() args: InitiativesArgs): Promise<InitiativeConnection> {
+    return this.initiativeService.list(args.filter, args.first, args.after);
+  }
+
+  @Mutation(() => JoinInitiativePayload, {
+    description:
+      'Joins an active initiative with some hours a week, or changes them. Anyone may join.',
+  })
+  async joinInitiative(
+    @Args('input') input: JoinInitiativeInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<JoinInitiativePayload> {
+    return { membership: await this.initiativeService.join(input, actor) };
+  }
+
+  @Mutation(() => InitiativePayload, { description: 'Leaves an initiative, freeing your hours.' })
+  async leaveInitiative(
+    @Args('input') input: InitiativeRefInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<InitiativePayload> {
+    return { initiative: await this.initiativeService.leave(input.initiativeId, actor) };
+  }
+
+  @Mutation(() => MilestonePayload, { description: "For the initiative's owner and members." })
+  async addMilestone(
+    @Args('input') input: AddMilestoneInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<MilestonePayload> {
+    return { milestone: await this.initiativeService.addMilestone(input, actor) };
+  }
+
+  @Mutation(() => MilestonePayload, { description: "For the initiative's owner and members." })
+  async completeMilestone(
+    @Args('input') input: CompleteMilestoneInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<MilestonePayload> {
+    return { milestone: await this.initiativeService.completeMilestone(input.milestoneId, actor) };
+  }
+
+  @Mutation(() => OutcomeMetricPayload, { description: "For the initiative's owner." })
+  async defineOutcomeMetric(
+    @Args('input') input: DefineOutcomeMetricInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<OutcomeMetricPayload> {
+    return { metric: await this.initiativeService.defineMetric(input, actor) };
+  }
+
+  @Mutation(() => RecordMeasurementPayload, {
+    description: "For the initiative's owner and members.",
+  })
+  async recordMeasurement(
+    @Args('input') input: RecordMeasurementInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<RecordMeasurementPayload> {
+    return { measurement: await this.initiativeService.recordMeasurement(input, actor) };
+  }
+
+  @Mutation(() => FinishInitiativePayload, {
+    description:
+      "For the owner. Closes its needs, frees members' hours and refunds the unspent budget pro rata.",
+  })
+  completeInitiative(
+    @Args('input') input: FinishInitiativeInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<FinishInitiativePayload> {
+    return this.initiativeService.finish(input, actor, InitiativeStatus.COMPLETED);
+  }
+
+  @Mutation(() => FinishInitiativePayload, {
+    description:
+      "For the owner or the sponsor team's leads. Like completing, but it ends CANCELLED.",
+  })
+  cancelInitiative(
+    @Args('input') input: FinishInitiativeInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<FinishInitiativePayload> {
+    return this.initiativeService.finish(input, actor, InitiativeStatus.CANCELLED);
+  }
+
+  @Subscription(() => Initiative, {
+    description: 'The initiative, each time something about it changes.',
+    resolve(
+      this: InitiativeResolver,
+      event: InitiativeChangedEvent,
+      _args: unknown,
+      context: GraphQLContext,
+    ) {
+      context.loaders = new RequestLoaders();
+      return this.initiativeService.findById(event.initiativeId);
+    },
+  })
+  async initiativeChanged(
+    @Args('initiativeId', { type: () => ID }, UuidPipe) initiativeId: string,
+  ): Promise<AsyncIterableIterator<InitiativeChangedEvent>> {
+    await this.initiativeService.findById(initiativeId, 'initiativeId');
+    return this.pubSub.asyncIterableIterator<InitiativeChangedEvent>(
+      initiativeChangedTopic(initiativeId),
+    );
+  }
+
+  @ResolveField(() => Employee)
+  async owner(
+    @Parent() initiative: Initiative,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Employee> {
+    return (await loaders.get(this.employeeService.byId).load(initiative.ownerId))!;
+  }
+
+  @ResolveField(() => Team)
+  async sponsorTeam(
+    @Parent() initiative: Initiative,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Team> {
+    return (await loaders.get(this.teamService.byId).load(initiative.sponsorTeamId))!;
+  }
+
+  @ResolveField(() => CreditsScalar, {
+    description: 'Credits left in its account (not counting needs’ escrow).',
+  })
+  async balance(
+    @Parent() initiative: Initiative,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<number> {
+    return (
+      (await loaders.get(this.ledgerService.accountById).load(initiative.accountId))?.balance ?? 0
+    );
+  }
+
+  @ResolveField(() => [InitiativeFunder], {
+    description: 'The teams that funded it, largest first.',
+  })
+  funders(
+    @Parent() initiative: Initiative,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<InitiativeFunder[]> {
+    return loaders.get(this.initiativeService.funders).load(initiative.id);
+  }
+
+  @ResolveField(() => [InitiativeMember], { description: 'Current members, most hours first.' })
+  members(
+    @Parent() initiative: Initiative,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<InitiativeMember[]> {
+    return loaders.get(this.initiativeService.members).load(initiative.id);
+  }
+
+  @ResolveField(() => Int)
+  async memberCount(
+    @Parent() initiative: Initiative,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<number> {
+    return (await loaders.get(this.initiativeService.members).load(initiative.id)).length;
+  }
+
+  @ResolveField(() => Int, { description: 'Hours a week its members give it.' })
+  async hoursCommittedPerWeek(
+    @Parent() initiative: Initiative,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<number> {
+    const members = await loaders.get(this.initiativeService.members).load(initiative.id);
+    return members.reduce((sum, m) => sum + m.hoursPerWeek, 0);
+  }
+
+  @ResolveField(() => [Milestone], { description: 'In the order they were added.' })
+  milestones(
+    @Parent() initiative: Initiative,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Milestone[]> {
+    return loaders.get(this.initiativeService.milestones).load(initiative.id);
+  }
+
+  @ResolveField(() => Float, {
+    nullable: true,
+    description: 'Milestones done ÷ milestones, in percent; null without any.',
+  })
+  async milestoneProgressPercent(
+    @Parent() initiative: Initiative,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<number | null> {
+    const milestones = await loaders.get(this.initiativeService.milestones).load(initiative.id);
+    if (milestones.length === 0) return null;
+    const done = milestones.filter((m) => m.completedAt).length;
+    return Math.round((done / milestones.length) * 1000) / 10;
+  }
+
+  @ResolveField(() => [OutcomeMetric])
+  metrics(
+    @Parent() initiative: Initiative,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<OutcomeMetric[]> {
+    return loaders.get(this.initiativeService.metrics).load(initiative.id);
+  }
+}
+
+@Resolver(() => InitiativeMember)
+export class InitiativeMemberResolver {
+  constructor(private readonly employeeService: EmployeeService) {}
+
+  @ResolveField(() => Employee)
+  async employee(
+    @Parent() member: InitiativeMember,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Employee> {
+    return (await loaders.get(this.employeeService.byId).load(member.employeeId))!;
+  }
+}
+
+@Resolver(() => InitiativeFunder)
+export class InitiativeFunderResolver {
+  constructor(private readonly teamService: TeamService) {}
+
+  @ResolveField(() => Team)
+  async team(
+    @Parent() funder: InitiativeFunder,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Team> {
+    return (await loaders.get(this.teamService.byId).load(funder.teamId))!;
+  }
+}
+
+@Resolver(() => Milestone)
+export class MilestoneResolver {
+  constructor(private readonly employeeService: EmployeeService) {}
+
+  @ResolveField(() => Employee, { nullable: true })
+  completedBy(
+    @Parent() milestone: Milestone,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Employee | null> | null {
+    return milestone.completedById
+      ? loaders.get(this.employeeService.byId).load(milestone.completedById)
+      : null;
+  }
+}
+
+@Resolver(() => OutcomeMetric)
+export class OutcomeMetricResolver {
+  constructor(private readonly initiativeService: InitiativeService) {}
+
+  @ResolveField(() => Measurement, {
+    nullable: true,
+    description: 'The most recent reading (by when it was true).',
+  })
+  latest(
+    @Parent() metric: OutcomeMetric,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Measurement | null> {
+    return loaders.get(this.initiativeService.latestMeasurement).load(metric.id);
+  }
+
+  @ResolveField(() => Float, {
+    nullable: true,
+    description:
+      'How far the latest value has come from the baseline to the target, 0–100 whichever way is better; ' +
+      'null before the first measurement.',
+  })
+  progressPercent(@Parent() metric: OutcomeMetric): number | null {
+    return metricProgressPercent(metric, metric.latestValue);
+  }
+
+  @ResolveField(() => MeasurementConnection, { description: 'The time series, oldest first.' })
+  measurements(
+    @Parent() metric: OutcomeMetric,
+    @Args() args: MeasurementsArgs,
+  ): Promise<MeasurementConnection> {
+    return this.initiativeService.measurements(metric.id, args.first, args.after, args.since);
+  }
+}
+
+@Resolver(() => Measurement)
+export class MeasurementResolver {
+  constructor(private readonly employeeService: EmployeeService) {}
+
+  @ResolveField(() => Employee)
+  async recordedBy(
+    @Parent() measurement: Measurement,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Employee> {
+    return (await loaders.get(this.employeeService.byId).load(measurement.recordedById))!;
+  }
+}
+
+/** An INITIATIVE account's initiative. */
+@Resolver(() => LedgerAccount)
+export class InitiativeAccountResolver {
+  constructor(private readonly initiativeService: InitiativeService) {}
+
+  @ResolveField(() => Initiative, {
+    nullable: true,
+    description: 'The initiative, for an INITIATIVE account.',
+  })
+  initiative(
+    @Parent() account: LedgerAccount,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Initiative | null> | null {
+    return account.kind === AccountKind.INITIATIVE && account.ownerId
+      ? loaders.get(this.initiativeService.byId).load(account.ownerId)
+      : null;
+  }
+}

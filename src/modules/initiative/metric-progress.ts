@@ -1,0 +1,28 @@
+import { MetricDirection } from './initiative.enums.js';
+
+export interface MetricTarget {
+  baseline: number;
+  target: number;
+  direction: MetricDirection;
+}
+
+/**
+ * How far the latest value has come from the baseline towards the target, in percent,
+ * whichever way "better" points: 0 at the baseline (or worse), 100 at the target (or beyond).
+ * Capped to 0–100 so one runaway metric cannot hide the others in an average. Null without
+ * a measurement.
+ */
+export function metricProgressPercent(metric: MetricTarget, latest: number | null): number | null {
+  if (latest === null) return null;
+  // target − baseline is positive for HIGHER_IS_BETTER and negative for LOWER_IS_BETTER
+  // (enforced when the metric is defined), so one ratio serves both directions.
+  const ratio = (latest - metric.baseline) / (metric.target - metric.baseline);
+  return Math.round(Math.min(1, Math.max(0, ratio)) * 1000) / 10;
+}
+
+/** HIGHER_IS_BETTER needs a target above the baseline, LOWER_IS_BETTER one below it. */
+export function targetPointsTheRightWay(metric: MetricTarget): boolean {
+  return metric.direction === MetricDirection.HIGHER_IS_BETTER
+    ? metric.target > metric.baseline
+    : metric.target < metric.baseline;
+}

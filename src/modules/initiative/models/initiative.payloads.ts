@@ -1,0 +1,50 @@
+import { Field, ObjectType } from '@nestjs/graphql';
+import { Transfer } from '../../ledger/models/ledger.models.js';
+import {
+  Initiative,
+  InitiativeMember,
+  Measurement,
+  Milestone,
+  OutcomeMetric,
+} from './initiative.models.js';
+
+@ObjectType()
+export class InitiativePayload {
+  @Field(() => Initiative)
+  initiative: Initiative;
+}
+
+@ObjectType()
+export class JoinInitiativePayload {
+  @Field(() => InitiativeMember)
+  membership: InitiativeMember;
+}
+
+@ObjectType()
+export class MilestonePayload {
+  @Field(() => Milestone)
+  milestone: Milestone;
+}
+
+@ObjectType()
+export class OutcomeMetricPayload {
+  @Field(() => OutcomeMetric)
+  metric: OutcomeMetric;
+}
+
+@ObjectType()
+export class RecordMeasurementPayload {
+  @Field(() => Measurement)
+  measurement: Measurement;
+}
+
+@ObjectType()
+export class FinishInitiativePayload {
+  @Field(() => Initiative)
+  initiative: Initiative;
+
+  @Field(() => [Transfer], {
+    description: 'Unspent budget returned to each funding team, pro rata.',
+  })
+  refunds: Transfer[];
+}

@@ -1,0 +1,28 @@
+/** Who owns the credits in an account (DESIGN.md, "Ledger"). */
+export enum AccountKind {
+  ISSUANCE = 'ISSUANCE',
+  TEAM = 'TEAM',
+  IDEA_ESCROW = 'IDEA_ESCROW',
+  INITIATIVE = 'INITIATIVE',
+  NEED_ESCROW = 'NEED_ESCROW',
+}
+
+/** Why credits moved (DESIGN.md, "Money flows"). */
+export enum TransferKind {
+  /** allocateCredits: ISSUANCE → TEAM */
+  ALLOCATION = 'ALLOCATION',
+  /** pledgeToIdea: TEAM → IDEA_ESCROW */
+  PLEDGE = 'PLEDGE',
+  /** rejectIdea / withdrawIdea: IDEA_ESCROW → TEAM */
+  PLEDGE_REFUND = 'PLEDGE_REFUND',
+  /** approveIdea: IDEA_ESCROW → INITIATIVE */
+  INITIATIVE_FUNDING = 'INITIATIVE_FUNDING',
+  /** completeInitiative / cancelInitiative: INITIATIVE → TEAM, pro rata */
+  INITIATIVE_REFUND = 'INITIATIVE_REFUND',
+  /** acceptBid: buyer → NEED_ESCROW */
+  ESCROW_DEPOSIT = 'ESCROW_DEPOSIT',
+  /** logTime: NEED_ESCROW → the bidder's home team */
+  TIME_PAYMENT = 'TIME_PAYMENT',
+  /** closeNeed and friends: NEED_ESCROW → buyer */
+  ESCROW_RETURN = 'ESCROW_RETURN',
+}

@@ -1,0 +1,119 @@
+import { Args, ID, Mutation, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import type { PubSubEngine } from 'graphql-subscriptions';
+import type { Actor } from '../../common/auth/actor.js';
+import { forbidden } from '../../common/errors/domain-error.js';
+import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { RequestLoaders } from '../../common/graphql/request-loaders.js';
+import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
+import { UuidPipe } from '../../common/validation/uuid.pipe.js';
+import { Employee } from '../employee/employee.model.js';
+import { EmployeeService } from '../employee/employee.service.js';
+import { Skill } from '../skill/skill.model.js';
+import type { SkillEntity } from '../skill/skill.entity.js';
+import { SkillService } from '../skill/skill.service.js';
+import { BidService, bidPlacedTopic, type BidPlacedEvent } from './bid.service.js';
+import {
+  AcceptBidInput,
+  BidActionInput,
+  PlaceBidInput,
+  RejectBidInput,
+} from './dto/market-actions.input.js';
+import { EngagementService } from './engagement.service.js';
+import { actsForBuyer } from './market-policy.js';
+import { Bid, Engagement, Need } from './models/market.models.js';
+import { AcceptBidPayload, BidPayload } from './models/market.payloads.js';
+import { NeedService } from './need.service.js';
+
+@Resolver(() => Bid)
+export class BidResolver {
+  constructor(
+    private readonly bidService: BidService,
+    private readonly needService: NeedService,
+    private readonly engagementService: EngagementService,
+    private readonly employeeService: EmployeeService,
+    private readonly skillService: SkillService,
+    @InjectPubSub() private readonly pubSub: PubSubEngine,
+  ) {}
+
+  @Mutation(() => BidPayload, { description: "Offers your hours on another team's open need." })
+  async placeBid(
+    @Args('input') input: PlaceBidInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<BidPayload> {
+    return { bid: await this.bidService.place(input, actor) };
+  }
+
+  @Mutation(() => BidPayload, { description: 'Takes back your pending bid.' })
+  async withdrawBid(
+    @Args('input') input: BidActionInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<BidPayload> {
+    return { bid: await this.bidService.withdraw(input.bidId, actor) };
+  }
+
+  @Mutation(() => BidPayload, {
+    description: 'Declines a pending bid. For leads of the buying team.',
+  })
+  async rejectBid(
+    @Args('input') input: RejectBidInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<BidPayload> {
+    return { bid: await this.bidService.reject(input, actor) };
+  }
+
+  @Mutation(() => AcceptBidPayload, {
+    description:
+      'Makes a bid an engagement, moving hoursPerWeek × weeks × rate from the buyer into the need’s ' +
+      'escrow. For leads of the buying team.',
+  })
+  acceptBid(
+    @Args('input') input: AcceptBidInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<AcceptBidPayload> {
+    return this.bidService.accept(input, actor);
+  }
+
+  @Subscription(() => Bid, {
+    description: 'Bids placed on a need, as they come. For leads of the buying team.',
+    resolve(this: BidResolver, event: BidPlacedEvent, _args: unknown, context: GraphQLContext) {
+      // A subscription lives long: every event gets fresh loaders, so nothing cached goes stale.
+      context.loaders = new RequestLoaders();
+      return this.bidService.findById(event.bidId);
+    },
+  })
+  async bidPlaced(
+    @Args('needId', { type: () => ID }, UuidPipe) needId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<AsyncIterableIterator<BidPlacedEvent>> {
+    const need = await this.needService.findById(needId, 'needId');
+    if (!actsForBuyer(actor, need))
+      throw forbidden("Only the buying team's leads follow a need's bids");
+    return this.pubSub.asyncIterableIterator<BidPlacedEvent>(bidPlacedTopic(needId));
+  }
+
+  @ResolveField(() => Need)
+  async need(@Parent() bid: Bid, @Loaders() loaders: RequestLoaders): Promise<Need> {
+    return (await loaders.get(this.needService.byId).load(bid.needId))!;
+  }
+
+  @ResolveField(() => Employee)
+  async bidder(@Parent() bid: Bid, @Loaders() loaders: RequestLoaders): Promise<Employee> {
+    return (await loaders.get(this.employeeService.byId).load(bid.bidderId))!;
+  }
+
+  @ResolveField(() => [Skill], { description: 'Skills the bidder offers for the need.' })
+  async skills(@Parent() bid: Bid, @Loaders() loaders: RequestLoaders): Promise<Skill[]> {
+    const ids = await loaders.get(this.bidService.skillIdsByBid).load(bid.id);
+    const skills = await loaders.get(this.skillService.byId).loadMany(ids);
+    return skills.filter((skill): skill is SkillEntity => !!skill && !(skill instanceof Error));
+  }
+
+  @ResolveField(() => Engagement, {
+    nullable: true,
+    description: 'The work, once the bid is accepted.',
+  })
+  engagement(@Parent() bid: Bid, @Loaders() loaders: RequestLoaders): Promise<Engagement | null> {
+    return loaders.get(this.engagementService.byBid).load(bid.id);
+  }
+}

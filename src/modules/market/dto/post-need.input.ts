@@ -1,0 +1,88 @@
+import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { Tidy, Trim } from '../../../common/validation/string-transforms.js';
+
+export const MAX_NEED_HOURS_PER_WEEK = 40;
+export const MAX_NEED_WEEKS = 52;
+export const MAX_RATE_PER_HOUR = 10_000;
+
+@InputType()
+export class RequiredSkillInput {
+  @Field({ description: 'The skill, by name; a new name creates the skill.' })
+  @Tidy()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name: string;
+
+  @Field(() => Int, { defaultValue: 1, description: '1 (novice) to 5 (expert).' })
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  minLevel: number = 1;
+}
+
+@InputType()
+export class PostNeedInput {
+  @Field(() => ID, { nullable: true, description: 'The team that pays; you must lead it. Or:' })
+  @IsOptional()
+  @IsUUID()
+  buyerTeamId?: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The initiative that pays from its budget; you must own it.',
+  })
+  @IsOptional()
+  @IsUUID()
+  buyerInitiativeId?: string;
+
+  @Field()
+  @Tidy()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  title: string;
+
+  @Field({ defaultValue: '' })
+  @Trim()
+  @IsString()
+  @MaxLength(5000)
+  description: string = '';
+
+  @Field(() => [RequiredSkillInput], { defaultValue: [] })
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => RequiredSkillInput)
+  requiredSkills: RequiredSkillInput[] = [];
+
+  @Field(() => Int, { description: `1 to ${MAX_NEED_HOURS_PER_WEEK}.` })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_NEED_HOURS_PER_WEEK)
+  hoursPerWeek: number;
+
+  @Field(() => Int, { description: `1 to ${MAX_NEED_WEEKS}.` })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_NEED_WEEKS)
+  weeks: number;
+
+  @Field(() => Int, { description: `Credits offered per hour, 1 to ${MAX_RATE_PER_HOUR}.` })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RATE_PER_HOUR)
+  ratePerHour: number;
+}

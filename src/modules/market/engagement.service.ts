@@ -1,0 +1,262 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor.js';
+import {
+  badInput,
+  conflict,
+  forbidden,
+  invalidTransition,
+  notFound,
+} from '../../common/errors/domain-error.js';
+import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
+import type { ConnectionResult } from '../../common/graphql/connection.js';
+import { keysetPage, SqlParams } from '../../common/graphql/keyset.js';
+import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
+import { IdempotencyService } from '../../common/idempotency/idempotency.service.js';
+import { modifiedRows } from '../../database/sql.js';
+import { Transactions } from '../../database/transactions.js';
+import { AuditService } from '../audit/audit.service.js';
+import { CapacityService } from '../employee/capacity.service.js';
+import { AccountKind, TransferKind } from '../ledger/ledger.enums.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import type { LogTimeInput } from './dto/market-actions.input.js';
+import { actsForBuyerSql } from './market-policy.js';
+import { EngagementStatus } from './market.enums.js';
+import type { Engagement, TimeLog } from './models/market.models.js';
+import { NeedService } from './need.service.js';
+
+export const ENGAGEMENT_COLUMNS = `g.id, g.seq, g.bid_id AS "bidId", g.need_id AS "needId", g.employee_id AS "employeeId",
+  g.hours_per_week AS "hoursPerWeek", g.weeks, g.rate_per_hour AS "ratePerHour", g.total_hours AS "totalHours",
+  g.logged_hours AS "loggedHours", g.status, g.created_at AS "startedAt", g.finished_at AS "finishedAt"`;
+
+export type EngagementRow = Omit<Engagement, 'seq'> & { seq: string | number };
+export const toEngagement = (row: EngagementRow): Engagement => ({ ...row, seq: Number(row.seq) });
+
+const TIME_LOG_COLUMNS = `l.id, l.seq, l.engagement_id AS "engagementId", l.hours, to_char(l.work_date, 'YYYY-MM-DD') AS date,
+  l.note, t.amount, l.created_at AS "loggedAt"`;
+
+type TimeLogRow = Omit<TimeLog, 'seq' | 'amount'> & { seq: string; amount: string };
+const toTimeLog = (row: TimeLogRow): TimeLog => ({
+  ...row,
+  seq: Number(row.seq),
+  amount: Number(row.amount),
+});
+
+export interface LogTimeResult {
+  timeLog: TimeLog;
+  engagement: Engagement;
+}
+
+/** Logging hours: each hour pays hours × rate from the need's escrow to the worker's home team. */
+@Injectable()
+export class EngagementService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly needs: NeedService,
+    private readonly ledger: LedgerService,
+    private readonly capacity: CapacityService,
+    private readonly idempotency: IdempotencyService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async logTime(input: LogTimeInput, actor: Actor): Promise<LogTimeResult> {
+    if (input.date > tomorrow())
+      throw badInput('input.date', 'input.date: work cannot be logged for a future day');
+    return this.transactions.run((manager) =>
+      this.idempotency.once(
+        manager,
+        {
+          actorId: actor.id,
+          key: input.idempotencyKey,
+          operation: 'logTime',
+          request: {
+            engagementId: input.engagementId,
+            hours: input.hours,
+            date: input.date,
+            note: input.note,
+          },
+        },
+        {
+          run: () => this.logNow(manager, input, actor),
+          remember: (result) => ({ timeLogId: result.timeLog.id }),
+          replay: async ({ timeLogId }) => {
+            const [row] = (await manager.query(
+              `SELECT ${TIME_LOG_COLUMNS} FROM time_log l JOIN transfer t ON t.id = l.transfer_id WHERE l.id = $1`,
+              [timeLogId],
+            )) as TimeLogRow[];
+            return { timeLog: toTimeLog(row), engagement: await this.findById(input.engagementId) };
+          },
+        },
+      ),
+    );
+  }
+
+  private async logNow(
+    manager: EntityManager,
+    input: LogTimeInput,
+    actor: Actor,
+  ): Promise<LogTimeResult> {
+    const current = await this.findById(input.engagementId, 'input.engagementId', manager);
+    // SHARE on the need: closing it waits for hours being logged, and the other way round.
+    const need = await this.needs.lock(manager, current.needId, 'SHARE');
+    if (current.employeeId !== actor.id)
+      throw forbidden('Only the engaged employee can log time on it');
+
+    let updated: EngagementRow | undefined;
+    try {
+      [updated] = await modifiedRows<EngagementRow>(
+        manager,
+        `UPDATE engagement g SET logged_hours = logged_hours + $2,
+                status = CASE WHEN logged_hours + $2 = total_hours THEN 'COMPLETED' ELSE status END::engagement_status,
+                finished_at = CASE WHEN logged_hours + $2 = total_hours THEN now() ELSE finished_at END
+          WHERE id = $1 AND status = 'ACTIVE'
+          RETURNING ${ENGAGEMENT_COLUMNS}`,
+        [current.id, input.hours],
+      );
+    } catch (error) {
+      if (isConstraintViolation(error, 'engagement_logged_hours_check')) {
+        const left = current.totalHours - current.loggedHours;
+        throw conflict(`Only ${left} hours are left to log on this engagement`, 'input.hours');
+      }
+      throw error;
+    }
+    if (!updated)
+      throw invalidTransition(`The engagement is ${current.status}: no more time can be logged`);
+    const engagement = toEngagement(updated);
+
+    const [home] = (await manager.query(
+      `SELECT home_team_id AS "teamId" FROM employee WHERE id = $1`,
+      [actor.id],
+    )) as { teamId: string }[];
+    const transfer = await this.ledger.transfer(manager, {
+      fromAccountId: need.escrowAccountId,
+      toAccountId: await this.ledger.accountOf(manager, AccountKind.TEAM, home.teamId),
+      amount: input.hours * engagement.ratePerHour,
+      kind: TransferKind.TIME_PAYMENT,
+      idempotencyKey: input.idempotencyKey,
+      memo: `${input.hours} h on "${need.title}"`,
+    });
+    const [timeLog] = (await manager.query(
+      `WITH l AS (
+         INSERT INTO time_log (engagement_id, hours, work_date, note, transfer_id)
+         VALUES ($1, $2, $3, $4, $5) RETURNING *
+       )
+       SELECT ${TIME_LOG_COLUMNS} FROM l JOIN transfer t ON t.id = l.transfer_id`,
+      [engagement.id, input.hours, input.date, input.note, transfer.id],
+    )) as TimeLogRow[];
+    if (engagement.status === EngagementStatus.COMPLETED) {
+      await this.capacity.release(manager, actor.id, engagement.hoursPerWeek);
+    }
+    await this.audit.record(manager, {
+      actorId: actor.id,
+      action: 'engagement.logTime',
+      subjectType: 'Engagement',
+      subjectId: engagement.id,
+      payload: {
+        hours: input.hours,
+        date: input.date,
+        paid: transfer.amount,
+        transferId: transfer.id,
+        status: engagement.status,
+      },
+    });
+    return { timeLog: toTimeLog(timeLog), engagement };
+  }
+
+  async findById(
+    id: string,
+    field = 'id',
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Engagement> {
+    const [row] = (await manager.query(
+      `SELECT ${ENGAGEMENT_COLUMNS} FROM engagement g WHERE g.id = $1`,
+      [id],
+    )) as EngagementRow[];
+    if (!row) throw notFound('Engagement', field);
+    return toEngagement(row);
+  }
+
+  readonly byId = new BatchLoader<string, Engagement | null>(async (ids) => {
+    const rows = (await this.dataSource.query(
+      `SELECT ${ENGAGEMENT_COLUMNS} FROM engagement g WHERE g.id = ANY($1)`,
+      [[...ids]],
+    )) as EngagementRow[];
+    return byKey(ids, rows.map(toEngagement), (e) => e.id);
+  });
+
+  readonly byBid = new BatchLoader<string, Engagement | null>(async (bidIds) => {
+    const rows = (await this.dataSource.query(
+      `SELECT ${ENGAGEMENT_COLUMNS} FROM engagement g WHERE g.bid_id = ANY($1)`,
+      [[...bidIds]],
+    )) as EngagementRow[];
+    return byKey(bidIds, rows.map(toEngagement), (e) => e.bidId);
+  });
+
+  /**
+   * Engagements of needs, as the actor may see them: all of them to the buyer's leads, one's
+   * own to a worker. Key: the need and who is looking.
+   */
+  readonly visibleByNeed = new BatchLoader<{ needId: string; actor: Actor }, Engagement[], string>(
+    async (keys) => {
+      const byActor = new Map<string, { needId: string; actor: Actor }[]>();
+      for (const key of keys)
+        byActor.set(key.actor.id, [...(byActor.get(key.actor.id) ?? []), key]);
+      const results = new Map<string, Engagement[]>();
+      for (const group of byActor.values()) {
+        const actor = group[0].actor;
+        const needIds = group.map((key) => key.needId);
+        const params = new SqlParams();
+        const needs = params.add(needIds);
+        const visible = `(g.employee_id = ${params.add(actor.id)} OR ${actsForBuyerSql(actor, params)})`;
+        const rows = (await this.dataSource.query(
+          `SELECT ${ENGAGEMENT_COLUMNS} FROM engagement g JOIN need n ON n.id = g.need_id
+            WHERE g.need_id = ANY(${needs}) AND ${visible} ORDER BY g.seq`,
+          params.values,
+        )) as EngagementRow[];
+        const byNeed = groupedByKey(needIds, rows.map(toEngagement), (e) => e.needId);
+        needIds.forEach((needId, i) => results.set(`${needId}:${actor.id}`, byNeed[i]));
+      }
+      return keys.map((key) => results.get(`${key.needId}:${key.actor.id}`)!);
+    },
+    { cacheKeyFn: (key) => `${key.needId}:${key.actor.id}` },
+  );
+
+  readonly timeLogs = new BatchLoader<string, TimeLog[]>(async (engagementIds) => {
+    const rows = (await this.dataSource.query(
+      `SELECT ${TIME_LOG_COLUMNS} FROM time_log l JOIN transfer t ON t.id = l.transfer_id
+        WHERE l.engagement_id = ANY($1) ORDER BY l.seq`,
+      [[...engagementIds]],
+    )) as TimeLogRow[];
+    return groupedByKey(engagementIds, rows.map(toTimeLog), (l) => l.engagementId);
+  });
+
+  /** An employee's engagements, newest first. */
+  engagementsOf(
+    employeeId: string,
+    first: number,
+    after?: string,
+    status?: EngagementStatus,
+  ): Promise<ConnectionResult<Engagement>> {
+    const params = new SqlParams();
+    const where = [`g.employee_id = ${params.add(employeeId)}`];
+    if (status) where.push(`g.status = ${params.add(status)}`);
+    return keysetPage<EngagementRow, Engagement>((sql, p) => this.dataSource.query(sql, p), {
+      select: ENGAGEMENT_COLUMNS,
+      from: 'engagement g',
+      where,
+      params,
+      orderBy: ['g.seq'],
+      descending: true,
+      sortKey: (e) => [e.seq],
+      map: toEngagement,
+      first,
+      after,
+    });
+  }
+}
+
+/** Tomorrow in UTC, as YYYY-MM-DD: work dated up to then is accepted (time zones differ). */
+function tomorrow(): string {
+  return new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}

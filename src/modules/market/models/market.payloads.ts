@@ -1,0 +1,61 @@
+import { createUnionType, Field, ObjectType } from '@nestjs/graphql';
+import { Transfer } from '../../ledger/models/ledger.models.js';
+import { Initiative } from '../../initiative/models/initiative.models.js';
+import { Team } from '../../team/team.model.js';
+import { Bid, Engagement, Need, TimeLog } from './market.models.js';
+
+export const NeedBuyer = createUnionType({
+  name: 'NeedBuyer',
+  description: 'Who pays for a need: a team or an initiative.',
+  types: () => [Team, Initiative] as const,
+  // Initiatives carry a budget; teams do not.
+  resolveType: (buyer: object) => ('budget' in buyer ? Initiative : Team),
+});
+
+@ObjectType()
+export class PostNeedPayload {
+  @Field(() => Need)
+  need: Need;
+}
+
+@ObjectType()
+export class CloseNeedPayload {
+  @Field(() => Need)
+  need: Need;
+
+  @Field(() => Transfer, {
+    nullable: true,
+    description: 'Unspent escrow returned to the buyer, if any.',
+  })
+  refund: Transfer | null;
+}
+
+@ObjectType()
+export class BidPayload {
+  @Field(() => Bid)
+  bid: Bid;
+}
+
+@ObjectType()
+export class AcceptBidPayload {
+  @Field(() => Bid)
+  bid: Bid;
+
+  @Field(() => Engagement)
+  engagement: Engagement;
+
+  @Field(() => Need)
+  need: Need;
+
+  @Field(() => Transfer, { description: 'The credits moved from the buyer into escrow.' })
+  transfer: Transfer;
+}
+
+@ObjectType()
+export class LogTimePayload {
+  @Field(() => TimeLog)
+  timeLog: TimeLog;
+
+  @Field(() => Engagement)
+  engagement: Engagement;
+}

@@ -1,0 +1,202 @@
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../../common/auth/actor.js';
+import { forbidden } from '../../common/errors/domain-error.js';
+import { toConnection } from '../../common/graphql/connection.js';
+import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
+import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
+import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
+import { UuidPipe } from '../../common/validation/uuid.pipe.js';
+import { Employee } from '../employee/employee.model.js';
+import { EmployeeService } from '../employee/employee.service.js';
+import { InitiativeService } from '../initiative/initiative.service.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { BuyerKind } from './market.enums.js';
+import { Skill } from '../skill/skill.model.js';
+import { SkillService } from '../skill/skill.service.js';
+import { TeamService } from '../team/team.service.js';
+import { BidService } from './bid.service.js';
+import { CloseNeedInput } from './dto/market-actions.input.js';
+import { BidsArgs, NeedsArgs, SuggestedCandidatesArgs } from './dto/needs.args.js';
+import { PostNeedInput } from './dto/post-need.input.js';
+import { EngagementService } from './engagement.service.js';
+import { actsForBuyer } from './market-policy.js';
+import { MatchingService } from './matching.service.js';
+import {
+  Bid,
+  BidConnection,
+  CandidateMatch,
+  Engagement,
+  Need,
+  NeedConnection,
+  RequiredSkill,
+} from './models/market.models.js';
+import { CloseNeedPayload, NeedBuyer, PostNeedPayload } from './models/market.payloads.js';
+import { NeedService } from './need.service.js';
+
+@Resolver(() => Need)
+export class NeedResolver {
+  constructor(
+    private readonly needService: NeedService,
+    private readonly bidService: BidService,
+    private readonly engagementService: EngagementService,
+    private readonly matchingService: MatchingService,
+    private readonly employeeService: EmployeeService,
+    private readonly teamService: TeamService,
+    private readonly ledgerService: LedgerService,
+    private readonly initiativeService: InitiativeService,
+  ) {}
+
+  @Query(() => Need)
+  need(@Args('id', { type: () => ID }, UuidPipe) id: string): Promise<Need> {
+    return this.needService.findById(id);
+  }
+
+  @Query(() => NeedConnection, { description: 'Newest first.' })
+  needs(@Args() args: NeedsArgs): Promise<NeedConnection> {
+    return this.needService.list(args.filter, args.first, args.after);
+  }
+
+  @Query(() => [CandidateMatch], {
+    description: "The best people for a need, with why. For the buying team's leads.",
+  })
+  async suggestedCandidates(
+    @Args() args: SuggestedCandidatesArgs,
+    @CurrentActor() actor: Actor,
+  ): Promise<CandidateMatch[]> {
+    const need = await this.needService.findById(args.needId, 'needId');
+    if (!actsForBuyer(actor, need))
+      throw forbidden("Only the buying team's leads see candidates for a need");
+    return this.matchingService.suggestedCandidates(need.id, args.first);
+  }
+
+  @Mutation(() => PostNeedPayload, {
+    description: 'For a lead of the buying team, or the owner of the buying initiative.',
+  })
+  async postNeed(
+    @Args('input') input: PostNeedInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<PostNeedPayload> {
+    return { need: await this.needService.post(input, actor) };
+  }
+
+  @Mutation(() => CloseNeedPayload, {
+    description:
+      'Ends a need: active engagements end, pending bids are rejected and unspent escrow returns to ' +
+      'the buyer. CLOSED if any bid had been accepted, else CANCELLED. For leads of the buying team.',
+  })
+  closeNeed(
+    @Args('input') input: CloseNeedInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<CloseNeedPayload> {
+    return this.needService.close(input, actor);
+  }
+
+  @ResolveField(() => NeedBuyer)
+  async buyer(@Parent() need: Need, @Loaders() loaders: RequestLoaders): Promise<typeof NeedBuyer> {
+    const buyer =
+      need.buyerKind === BuyerKind.INITIATIVE
+        ? await loaders.get(this.initiativeService.byId).load(need.buyerId)
+        : await loaders.get(this.teamService.byId).load(need.buyerId);
+    return buyer!;
+  }
+
+  @ResolveField(() => Employee)
+  async postedBy(@Parent() need: Need, @Loaders() loaders: RequestLoaders): Promise<Employee> {
+    return (await loaders.get(this.employeeService.byId).load(need.postedById))!;
+  }
+
+  @ResolveField(() => [RequiredSkill])
+  requiredSkills(
+    @Parent() need: Need,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<RequiredSkill[]> {
+    return loaders.get(this.needService.requiredSkills).load(need.id);
+  }
+
+  @ResolveField(() => Int)
+  remainingHoursPerWeek(@Parent() need: Need): number {
+    return need.hoursPerWeek - need.acceptedHoursPerWeek;
+  }
+
+  @ResolveField(() => CreditsScalar, {
+    description: 'hoursPerWeek × weeks × ratePerHour at the offered rate.',
+  })
+  budget(@Parent() need: Need): number {
+    return need.hoursPerWeek * need.weeks * need.ratePerHour;
+  }
+
+  @ResolveField(() => CreditsScalar, {
+    description: 'Credits held for accepted work not yet logged.',
+  })
+  async escrowBalance(@Parent() need: Need, @Loaders() loaders: RequestLoaders): Promise<number> {
+    return (
+      (await loaders.get(this.ledgerService.accountById).load(need.escrowAccountId))?.balance ?? 0
+    );
+  }
+
+  @ResolveField(() => Int, { description: 'Bids placed so far, in any state.' })
+  bidCount(@Parent() need: Need, @Loaders() loaders: RequestLoaders): Promise<number> {
+    return loaders.get(this.bidService.bidCount).load(need.id);
+  }
+
+  @ResolveField(() => BidConnection, {
+    description:
+      "Oldest first. The buying team's leads see every bid; a bidder sees only their own.",
+  })
+  async bids(
+    @Parent() need: Need,
+    @Args() args: BidsArgs,
+    @CurrentActor() actor: Actor,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<BidConnection> {
+    const rows = await loaders
+      .get(this.bidService.bidsPage)
+      .load({ needId: need.id, first: args.first, after: args.after, status: args.status, actor });
+    return toConnection(
+      rows,
+      args.first,
+      (bid) => [bid.seq],
+      async () => {
+        // A count of what this viewer may see: everything for the buyer's leads, else their own.
+        if (actsForBuyer(actor, need)) return loaders.get(this.bidService.bidCount).load(need.id);
+        return (await loaders.get(this.bidService.latestBidOf).load(`${need.id}:${actor.id}`))
+          ? 1
+          : 0;
+      },
+    );
+  }
+
+  @ResolveField(() => Bid, { nullable: true, description: 'Your latest bid on this need, if any.' })
+  myBid(
+    @Parent() need: Need,
+    @CurrentActor() actor: Actor,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Bid | null> {
+    return loaders.get(this.bidService.latestBidOf).load(`${need.id}:${actor.id}`);
+  }
+
+  @ResolveField(() => [Engagement], {
+    description:
+      "Accepted work on this need: all of it for the buying team's leads, your own for you.",
+  })
+  engagements(
+    @Parent() need: Need,
+    @CurrentActor() actor: Actor,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Engagement[]> {
+    return loaders.get(this.engagementService.visibleByNeed).load({ needId: need.id, actor });
+  }
+}
+
+@Resolver(() => RequiredSkill)
+export class RequiredSkillResolver {
+  constructor(private readonly skillService: SkillService) {}
+
+  @ResolveField(() => Skill)
+  async skill(
+    @Parent() required: RequiredSkill,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<Skill> {
+    return (await loaders.get(this.skillService.byId).load(required.skillId))!;
+  }
+}

@@ -1,0 +1,288 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { BudgetService } from '../budget/budget.service.js';
+import { EmployeeService } from '../employee/employee.service.js';
+import { TeamRole } from '../team/team-role.js';
+import { TeamService } from '../team/team.service.js';
+import type { Actor } from '../../common/auth/actor.js';
+import { AuthService } from '../auth/auth.service.js';
+import { CommentSubject } from '../comment/comment.entity.js';
+import { CommentService } from '../comment/comment.service.js';
+import { SummaryRefreshService } from '../dashboard/summary-refresh.service.js';
+import { IdeaService } from '../idea/idea.service.js';
+import type { MetricDirection } from '../initiative/initiative.enums.js';
+import { InitiativeService } from '../initiative/initiative.service.js';
+import { BidService } from '../market/bid.service.js';
+import { EngagementService } from '../market/engagement.service.js';
+import { NeedService } from '../market/need.service.js';
+import {
+  DEMO_BIDS,
+  DEMO_IDEAS,
+  DEMO_INITIATIVE,
+  DEMO_NEEDS,
+  DEMO_PASSWORD,
+  DEMO_PEOPLE,
+  DEMO_TEAMS,
+} from './demo-organisation.js';
+
+export type SeedOutcome = 'seeded' | 'skipped: database not empty' | 'refused: production';
+
+/** Seeds the demo organisation through the same services the API uses, so it obeys every rule. */
+@Injectable()
+export class SeedService {
+  private readonly logger = new Logger(SeedService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly teams: TeamService,
+    private readonly employees: EmployeeService,
+    private readonly budget: BudgetService,
+    private readonly needs: NeedService,
+    private readonly bids: BidService,
+    private readonly engagements: EngagementService,
+    private readonly auth: AuthService,
+    private readonly ideas: IdeaService,
+    private readonly initiatives: InitiativeService,
+    private readonly comments: CommentService,
+    private readonly summaries: SummaryRefreshService,
+  ) {}
+
+  /** Seeds only an empty database, never in production. Instances starting together seed once. */
+  async seedIfEmpty(nodeEnv: string): Promise<SeedOutcome> {
+    if (nodeEnv === 'production') return 'refused: production';
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query(`SELECT pg_advisory_lock(hashtext('mbd:seed'))`);
+      const [{ empty }] = (await runner.query(
+        `SELECT NOT EXISTS (SELECT 1 FROM team) AND NOT EXISTS (SELECT 1 FROM employee) AS empty`,
+      )) as { empty: boolean }[];
+      if (!empty) return 'skipped: database not empty';
+      await this.seed();
+      return 'seeded';
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock(hashtext('mbd:seed'))`).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  private async seed(): Promise<void> {
+    const teamIds = new Map<string, string>();
+    for (const team of DEMO_TEAMS) {
+      const created = await this.teams.create({ name: team.name, purpose: team.purpose }, null);
+      teamIds.set(team.name, created.id);
+      await this.budget.allocateCredits(
+        { teamId: created.id, amount: team.credits, memo: 'Opening budget' },
+        null,
+      );
+    }
+    for (const person of DEMO_PEOPLE) {
+      const employee = await this.employees.create(
+        {
+          name: person.name,
+          email: person.email,
+          title: person.title,
+          password: DEMO_PASSWORD,
+          homeTeamId: teamIds.get(person.team)!,
+          weeklyCapacityHours: person.weeklyCapacityHours ?? 8,
+          isAdmin: person.isAdmin ?? false,
+          skills: person.skills.map(([name, level]) => ({ name, level })),
+        },
+        null,
+      );
+      for (const team of person.leads ?? []) {
+        await this.employees.addTeamMember(
+          { teamId: teamIds.get(team)!, employeeId: employee.id, role: TeamRole.LEAD },
+          null,
+        );
+      }
+      for (const team of person.alsoMemberOf ?? []) {
+        await this.employees.addTeamMember(
+          { teamId: teamIds.get(team)!, employeeId: employee.id, role: TeamRole.MEMBER },
+          null,
+        );
+      }
+    }
+    await this.seedMarket(teamIds);
+    await this.seedIdeas(teamIds);
+    // The market statistics are materialized views: bring them up to date with the demo.
+    await this.summaries.refresh();
+    this.logger.log(
+      `Seeded the demo organisation: ${DEMO_TEAMS.length} teams, ${DEMO_PEOPLE.length} people, ` +
+        `${DEMO_NEEDS.length} needs, ${DEMO_BIDS.length} bids, ${DEMO_IDEAS.length} ideas, 1 initiative`,
+    );
+  }
+
+  /** The actor for a demo person, loaded fresh (roles change as the story unfolds). */
+  private async actor(email: string): Promise<Actor> {
+    const credentials = await this.employees.findCredentials(email);
+    return (await this.auth.loadActor(credentials!.id))!;
+  }
+
+  /** A living market: open needs, bids on them, and one engagement with hours logged. */
+  private async seedMarket(teamIds: Map<string, string>): Promise<void> {
+    const actor = (email: string) => this.actor(email);
+    const needIds = new Map<string, string>();
+    for (const need of DEMO_NEEDS) {
+      const posted = await this.needs.post(
+        {
+          buyerTeamId: teamIds.get(need.buyer)!,
+          title: need.title,
+          description: need.description,
+          hoursPerWeek: need.hoursPerWeek,
+          weeks: need.weeks,
+          ratePerHour: need.ratePerHour,
+          requiredSkills: need.requiredSkills.map(([name, minLevel]) => ({ name, minLevel })),
+        },
+        await actor(need.postedBy),
+      );
+      needIds.set(need.key, posted.id);
+    }
+    for (const bid of DEMO_BIDS) {
+      const bidder = await actor(bid.bidder);
+      const placed = await this.bids.place(
+        {
+          needId: needIds.get(bid.need)!,
+          hoursPerWeek: bid.hoursPerWeek,
+          ratePerHour: bid.ratePerHour,
+          message: bid.message,
+          skills: bid.skills,
+        },
+        bidder,
+      );
+      if (bid.acceptedWithHoursLogged === undefined) continue;
+      const need = DEMO_NEEDS.find((n) => n.key === bid.need)!;
+      const { engagement } = await this.bids.accept(
+        { bidId: placed.id },
+        await actor(need.postedBy),
+      );
+      if (bid.acceptedWithHoursLogged > 0) {
+        await this.engagements.logTime(
+          {
+            engagementId: engagement.id,
+            hours: bid.acceptedWithHoursLogged,
+            date: new Date().toISOString().slice(0, 10),
+            note: 'Interviews with two peer warehouses',
+          },
+          bidder,
+        );
+      }
+    }
+  }
+
+  /** "Customer Service for Anything" from idea to a running initiative, and ideas in every other state. */
+  private async seedIdeas(teamIds: Map<string, string>): Promise<void> {
+    const ideaIds = new Map<string, string>();
+    for (const demo of DEMO_IDEAS) {
+      const proposer = await this.actor(demo.proposer);
+      const idea = await this.ideas.propose(
+        {
+          title: demo.title,
+          problem: demo.problem,
+          proposal: demo.proposal,
+          expectedOutcomes: demo.expectedOutcomes,
+          sponsorTeamId: teamIds.get(demo.sponsor)!,
+          fundingGoal: demo.fundingGoal,
+          skillsNeeded: demo.skillsNeeded,
+          hoursPerWeekNeeded: demo.hoursPerWeekNeeded,
+        },
+        proposer,
+      );
+      ideaIds.set(demo.key, idea.id);
+      if (demo.stage === 'DRAFT') continue;
+      await this.ideas.submit(idea.id, proposer);
+      for (const email of demo.endorsedBy ?? []) {
+        await this.ideas.endorse({ ideaId: idea.id, endorsed: true }, await this.actor(email));
+      }
+      for (const [lead, team, amount] of demo.pledges ?? []) {
+        await this.ideas.pledge(
+          { ideaId: idea.id, teamId: teamIds.get(team)!, amount },
+          await this.actor(lead),
+        );
+      }
+      for (const [author, body] of demo.comments ?? []) {
+        await this.comments.commentOn(
+          { subjectType: CommentSubject.IDEA, subjectId: idea.id, body },
+          await this.actor(author),
+        );
+      }
+      if (demo.stage === 'APPROVED')
+        await this.ideas.approve({ ideaId: idea.id }, await this.actor(demo.decidedBy!));
+      if (demo.stage === 'REJECTED') {
+        await this.ideas.reject(
+          { ideaId: idea.id, reason: demo.reason! },
+          await this.actor(demo.decidedBy!),
+        );
+      }
+      if (demo.stage === 'WITHDRAWN') await this.ideas.withdraw({ ideaId: idea.id }, proposer);
+    }
+    await this.seedInitiative(ideaIds.get(DEMO_INITIATIVE.idea)!);
+  }
+
+  private async seedInitiative(ideaId: string): Promise<void> {
+    const idea = await this.ideas.findById(ideaId);
+    const initiativeId = idea.initiativeId!;
+    for (const [email, hoursPerWeek] of DEMO_INITIATIVE.members) {
+      await this.initiatives.join({ initiativeId, hoursPerWeek }, await this.actor(email));
+    }
+    const owner = await this.actor(DEMO_INITIATIVE.members[0][0]);
+    const day = 24 * 60 * 60 * 1000;
+    for (const [title, done, dueDaysAgo] of DEMO_INITIATIVE.milestones) {
+      const dueDate = new Date(Date.now() - dueDaysAgo * day).toISOString().slice(0, 10);
+      const milestone = await this.initiatives.addMilestone(
+        { initiativeId, title, dueDate },
+        owner,
+      );
+      if (done) await this.initiatives.completeMilestone(milestone.id, owner);
+    }
+    const recorder = await this.actor(DEMO_INITIATIVE.members[1][0]);
+    for (const demo of DEMO_INITIATIVE.metrics) {
+      const metric = await this.initiatives.defineMetric(
+        {
+          initiativeId,
+          name: demo.name,
+          unit: demo.unit,
+          baseline: demo.baseline,
+          target: demo.target,
+          direction: demo.direction as MetricDirection,
+        },
+        owner,
+      );
+      for (const [week, value] of demo.weekly.entries()) {
+        const at = new Date(Date.now() - (demo.weekly.length - week) * 7 * day);
+        await this.initiatives.recordMeasurement({ metricId: metric.id, value, at }, recorder);
+      }
+    }
+    const { need: demoNeed } = DEMO_INITIATIVE;
+    const need = await this.needs.post(
+      {
+        buyerInitiativeId: initiativeId,
+        title: demoNeed.title,
+        description: demoNeed.description,
+        hoursPerWeek: demoNeed.hoursPerWeek,
+        weeks: demoNeed.weeks,
+        ratePerHour: demoNeed.ratePerHour,
+        requiredSkills: demoNeed.requiredSkills.map(([name, minLevel]) => ({ name, minLevel })),
+      },
+      owner,
+    );
+    await this.bids.place(
+      {
+        needId: need.id,
+        hoursPerWeek: demoNeed.hoursPerWeek,
+        ratePerHour: demoNeed.ratePerHour,
+        message: 'Scripts are close to what I write for job ads: short and warm.',
+        skills: ['Copywriting'],
+      },
+      await this.actor(demoNeed.bidder),
+    );
+    await this.comments.commentOn(
+      {
+        subjectType: CommentSubject.INITIATIVE,
+        subjectId: initiativeId,
+        body: 'Week six: a caller asked us to help plan a surprise party. We did.',
+      },
+      recorder,
+    );
+  }
+}

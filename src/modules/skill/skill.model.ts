@@ -1,0 +1,14 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Connection } from '../../common/graphql/connection.js';
+
+@ObjectType({ description: 'A skill. Names are unique regardless of case and spacing.' })
+export class Skill {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  name: string;
+}
+
+@ObjectType()
+export class SkillConnection extends Connection(Skill) {}

@@ -1,0 +1,4 @@
+export enum TeamRole {
+  MEMBER = 'MEMBER',
+  LEAD = 'LEAD',
+}

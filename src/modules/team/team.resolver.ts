@@ -1,0 +1,34 @@
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AdminOnly } from '../../common/auth/access.js';
+import type { Actor } from '../../common/auth/actor.js';
+import { CurrentActor } from '../../common/graphql/decorators.js';
+import { UuidPipe } from '../../common/validation/uuid.pipe.js';
+import { CreateTeamInput } from './dto/create-team.input.js';
+import { TeamsArgs } from './dto/teams.args.js';
+import { Team, TeamConnection } from './team.model.js';
+import { CreateTeamPayload } from './team.payloads.js';
+import { TeamService } from './team.service.js';
+
+@Resolver(() => Team)
+export class TeamResolver {
+  constructor(private readonly teamService: TeamService) {}
+
+  @Query(() => Team)
+  team(@Args('id', { type: () => ID }, UuidPipe) id: string): Promise<Team> {
+    return this.teamService.findById(id);
+  }
+
+  @Query(() => TeamConnection)
+  teams(@Args() args: TeamsArgs): Promise<TeamConnection> {
+    return this.teamService.list(args.filter, args.first, args.after);
+  }
+
+  @Mutation(() => CreateTeamPayload, { description: 'Admin only.' })
+  @AdminOnly()
+  async createTeam(
+    @Args('input') input: CreateTeamInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<CreateTeamPayload> {
+    return { team: await this.teamService.create(input, actor.id) };
+  }
+}

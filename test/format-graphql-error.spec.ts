@@ -1,0 +1,72 @@
+import { ForbiddenException } from '@nestjs/common';
+import { GraphQLError } from 'graphql';
+import { QueryFailedError } from 'typeorm';
+import { conflict } from '../src/common/errors/domain-error.js';
+import { createGraphQLErrorFormatter } from '../src/common/errors/format-graphql-error.js';
+
+/** What Apollo hands the formatter for an error thrown inside a resolver. */
+function fromResolver(error: Error): [GraphQLError, GraphQLError] {
+  const wrapped = new GraphQLError(error.message, { originalError: error, path: ['field'] });
+  return [wrapped, wrapped];
+}
+
+describe(createGraphQLErrorFormatter.name, () => {
+  const reported: unknown[] = [];
+  const sut = createGraphQLErrorFormatter((error) => reported.push(error));
+
+  beforeEach(() => (reported.length = 0));
+
+  it('passes domain errors through with their code and field', () => {
+    const [formatted, error] = fromResolver(conflict('Taken', 'input.name'));
+    expect(sut(formatted.toJSON(), error)).toEqual({
+      message: 'Taken',
+      path: ['field'],
+      extensions: { code: 'CONFLICT', field: 'input.name' },
+    });
+    expect(reported).toEqual([]);
+  });
+
+  it('hides SQL and driver text behind a generic message', () => {
+    const driverError = Object.assign(
+      new Error('duplicate key value violates unique constraint "x"'),
+      {
+        code: '23505',
+        severity: 'ERROR',
+        constraint: 'x',
+      },
+    );
+    const [formatted, error] = fromResolver(
+      new QueryFailedError('INSERT INTO secret_table', [], driverError),
+    );
+    const result = sut(formatted.toJSON(), error);
+    expect(result.extensions).toEqual({ code: 'CONFLICT' });
+    expect(JSON.stringify(result)).not.toMatch(/secret_table|duplicate key|INSERT/);
+  });
+
+  it('turns anything unexpected into INTERNAL_SERVER_ERROR, reporting it to the log only', () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
+    const [formatted, error] = fromResolver(bug);
+    const result = sut(formatted.toJSON(), error);
+    expect(result).toEqual({
+      message: 'Internal server error',
+      path: ['field'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(reported).toEqual([bug]);
+  });
+
+  it('maps Nest HTTP exceptions to the API codes', () => {
+    const [formatted, error] = fromResolver(new ForbiddenException('no'));
+    expect(sut(formatted.toJSON(), error).extensions).toEqual({ code: 'FORBIDDEN' });
+  });
+
+  it('names the offending field of a variable graphql-js refused', () => {
+    const message =
+      'Variable "$input" got invalid value 7 at "input.skills[1].level"; Int cannot represent non-integer value: 7.5';
+    const error = new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+    expect(sut(error.toJSON(), error).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.skills.1.level',
+    });
+  });
+});

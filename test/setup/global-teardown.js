@@ -1,0 +1,5 @@
+import { dropTestDatabase } from './test-database.js';
+
+export default async function globalTeardown() {
+  if (globalThis.testDatabase) await dropTestDatabase(globalThis.testDatabase);
+}

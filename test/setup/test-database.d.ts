@@ -1,0 +1,8 @@
+export interface TestDatabase {
+  url: string;
+  adminUrl: string;
+  name: string;
+}
+export function freePort(): Promise<number>;
+export function createTestDatabase(): Promise<TestDatabase>;
+export function dropTestDatabase(database: TestDatabase): Promise<void>;

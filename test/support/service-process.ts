@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  graphqlUrl: string;
+  output: () => string;
+  /** SIGTERM, then the exit code once the process has ended. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts the built service (`npm test` builds first) as `npm start` would, and resolves once it
+ * prints its GraphQL URL, i.e. once it answers requests.
+ */
+export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !['DATABASE_URL', 'TEST_DATABASE_URL'].includes(name),
+    ),
+  );
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...inherited, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const graphqlUrl = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /GraphQL: (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) =>
+      reject(new Error(`service exited with ${code} before it was ready:\n${output}`)),
+    );
+  });
+  return {
+    child,
+    graphqlUrl,
+    output: () => output,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
