@@ -254,6 +254,56 @@ describe('Dashboards', () => {
       });
       expect(thisYear.totals.initiativeCount).toBe(3);
     });
+
+    it('pages by score without losing initiatives whose scores round alike', async () => {
+      // Scores 33.333… and 33.33 both show as 33.3; the cursor must still tell them apart.
+      const team = await factory.team({ credits: 1_000 });
+      const lead = await factory.person({ team, leads: [team] });
+      const scored: string[] = [];
+      for (const [target, value] of [
+        [3, 1],
+        [3_000, 999.9],
+        [10, 5],
+      ]) {
+        const owner = await factory.person();
+        const id = await ideas.initiative(owner, team, lead, [{ lead, team, amount: 100 }]);
+        const metric = await sut.gql(
+          `mutation($id: ID!, $target: Float!) { defineOutcomeMetric(input: { initiativeId: $id, name: "M", baseline: 0, target: $target, direction: HIGHER_IS_BETTER }) { metric { id } } }`,
+          { id, target },
+          owner.token,
+        );
+        expectOk(
+          await sut.gql(
+            `mutation($id: ID!, $value: Float!) { recordMeasurement(input: { metricId: $id, value: $value }) { measurement { id } } }`,
+            { id: metric.data!.defineOutcomeMetric.metric.id, value },
+            owner.token,
+          ),
+        );
+        scored.push(id);
+      }
+      const seen: { id: string; score: number }[] = [];
+      let after: string | null = null;
+      do {
+        const page: any = await sut.gql(
+          `query($filter: InitiativeOutcomesFilter, $after: String) {
+            initiativeOutcomes(filter: $filter, first: 1, after: $after) {
+              initiatives { pageInfo { hasNextPage endCursor } nodes { initiative { id } outcomeScore } }
+            }
+          }`,
+          { filter: { sponsorTeamId: team.id }, after },
+          reader.token,
+        );
+        expectOk(page);
+        const { nodes, pageInfo } = page.data.initiativeOutcomes.initiatives;
+        seen.push(...nodes.map((n: any) => ({ id: n.initiative.id, score: n.outcomeScore })));
+        after = pageInfo.hasNextPage ? pageInfo.endCursor : null;
+      } while (after);
+      expect(seen).toEqual([
+        { id: scored[2], score: 50 },
+        { id: scored[0], score: 33.3 },
+        { id: scored[1], score: 33.3 },
+      ]);
+    });
   });
 
   describe('marketStats', () => {

@@ -37,21 +37,25 @@ export class InitiativeOutcomesService {
         ? [['i.spent', 'i.seq'], (row) => [row.spent, row.seq]]
         : sort === InitiativeOutcomeSort.STARTED_AT
           ? [['i.seq'], (row) => [row.seq]]
-          : [
-              ['coalesce(i.outcome_score, -1)', 'i.seq'],
-              (row) => [row.outcomeScore ?? -1, row.seq],
-            ];
+          : [['coalesce(i.outcome_score, -1)', 'i.seq'], (row) => [row.scoreKey, row.seq]];
     const params = new SqlParams();
     const pageWhere = this.where(filter, params);
     const cursor = cursorCondition(orderBy, after, params, true);
     const limit = params.add(first + 1);
+    // The page is chosen from `initiative` alone (a top-N over a few thousand narrow rows);
+    // the per-initiative aggregates then run for those rows only, not for every initiative.
     const rows = (await this.dataSource.query(
       `SELECT i.id AS "initiativeId", i.seq, i.title, i.status, i.created_at AS "startedAt",
               i.sponsor_team_id AS "sponsorTeamId", i.budget, i.spent, i.outcome_score AS "outcomeScore",
-              hours.committed AS "hoursCommittedPerWeek", people.members AS "memberCount",
+              coalesce(i.outcome_score, -1) AS "scoreKey", hours.committed AS "hoursCommittedPerWeek", people.members AS "memberCount",
               people.teams AS "memberTeamIds", logged.hours AS "hoursLogged",
               milestones.total AS "milestonesTotal", milestones.done AS "milestonesDone"
-         FROM initiative i
+         FROM (
+           SELECT i.* FROM initiative i
+            WHERE ${pageWhere} AND ${cursor}
+            ORDER BY ${orderBy.map((column) => `${column} DESC`).join(', ')}
+            LIMIT ${limit}
+         ) i
          CROSS JOIN LATERAL (
            SELECT coalesce(sum(hours_per_week), 0)::int AS committed
              FROM initiative_member WHERE initiative_id = i.id AND left_at IS NULL
@@ -69,9 +73,7 @@ export class InitiativeOutcomesService {
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS total, count(completed_at)::int AS done FROM milestone WHERE initiative_id = i.id
          ) milestones
-        WHERE ${pageWhere} AND ${cursor}
-        ORDER BY ${orderBy.map((column) => `${column} DESC`).join(', ')}
-        LIMIT ${limit}`,
+        ORDER BY ${orderBy.map((column) => `${column} DESC`).join(', ')}`,
       params.values,
     )) as (Omit<InitiativeOutcome, 'seq' | 'budget' | 'spent'> &
       Record<'seq' | 'budget' | 'spent', string>)[];

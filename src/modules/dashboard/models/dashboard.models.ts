@@ -4,6 +4,7 @@ import type { WeekRange } from '../../../common/graphql/date-range.js';
 import { CreditsScalar } from '../../../common/graphql/credits.scalar.js';
 import { PnlFigures, ResolvedPeriod } from '../../budget/budget.models.js';
 import { InitiativeStatus, MetricDirection } from '../../initiative/initiative.enums.js';
+import type { FlowWeek } from '../../ledger/account-flow.service.js';
 
 @ObjectType()
 export class StatusCount {
@@ -116,6 +117,8 @@ export class InitiativeOutcome {
   sponsorTeamId: string;
   memberTeamIds: string[];
   seq: number;
+  /** The unrounded score (−1 without one) that orders pages and their cursors. */
+  scoreKey: number;
 }
 
 @ObjectType()
@@ -262,6 +265,5 @@ export class TeamPnlReport {
   })
   teams: TeamPnl[];
 
-  accountIds: string[];
-  weeks: WeekRange;
+  combinedWeekly: FlowWeek[];
 }
