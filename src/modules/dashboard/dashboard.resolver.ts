@@ -174,13 +174,10 @@ export class TeamPnlResolver {
 
 @Resolver(() => TeamPnlReport)
 export class TeamPnlReportResolver {
-  constructor(private readonly flows: AccountFlowService) {}
-
   @ResolveField(() => [PnlWeek], {
     description: 'All the teams in the report together, week by week.',
   })
-  async weekly(@Parent() report: TeamPnlReport): Promise<PnlWeek[]> {
-    const weeks = await this.flows.combinedWeekly(report.accountIds, report.weeks);
-    return weeks.map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
+  weekly(@Parent() report: TeamPnlReport): PnlWeek[] {
+    return report.combinedWeekly.map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
   }
 }

@@ -13,6 +13,12 @@ export interface FlowWeek {
   flows: FlowByKind;
 }
 
+/** Per-account totals and the combined weekly series of a set of accounts. */
+export interface FlowReport {
+  perAccount: Map<string, FlowByKind>;
+  combinedWeekly: FlowWeek[];
+}
+
 export interface FlowKey {
   accountId: string;
   weeks: WeekRange;
@@ -24,7 +30,7 @@ const rangeKey = (weeks: WeekRange): string => `${weeks.from ?? ''}:${weeks.to ?
 
 interface FlowRow {
   accountId: string;
-  week?: string;
+  week?: string | null;
   kind: TransferKind;
   amountIn: string;
   amountOut: string;
@@ -79,25 +85,39 @@ export class AccountFlowService {
     { cacheKeyFn: keyOf },
   );
 
-  /** Week by week over the range, several accounts added together. */
-  async combinedWeekly(accountIds: string[], weeks: WeekRange): Promise<FlowWeek[]> {
+  /**
+   * For a report over many accounts, in one pass over their flows (GROUPING SETS): each
+   * account's totals over the range, and all of them added together week by week.
+   */
+  async report(accountIds: string[], weeks: WeekRange): Promise<FlowReport> {
+    const report: FlowReport = { perAccount: new Map(), combinedWeekly: [] };
+    if (accountIds.length === 0) return report;
     const params = new SqlParams();
     const where = [
       `account_id = ANY(${params.add(accountIds)}::uuid[])`,
       ...weekConditions(weeks, params),
     ];
     const rows = (await this.dataSource.query(
-      `SELECT to_char(week, 'YYYY-MM-DD') AS week, kind, sum(amount_in)::text AS "amountIn", sum(amount_out)::text AS "amountOut"
+      `SELECT account_id AS "accountId", to_char(week, 'YYYY-MM-DD') AS week, kind,
+              sum(amount_in)::text AS "amountIn", sum(amount_out)::text AS "amountOut"
          FROM account_flow WHERE ${where.join(' AND ')}
-        GROUP BY week, kind ORDER BY week`,
+        GROUP BY GROUPING SETS ((account_id, kind), (week, kind))
+        ORDER BY week`,
       params.values,
-    )) as Omit<FlowRow, 'accountId'>[];
-    const series: FlowWeek[] = [];
+    )) as FlowRow[];
     for (const row of rows) {
-      if (series.at(-1)?.week !== row.week) series.push({ week: row.week!, flows: {} });
-      series.at(-1)!.flows[row.kind] = { in: Number(row.amountIn), out: Number(row.amountOut) };
+      const flow = { in: Number(row.amountIn), out: Number(row.amountOut) };
+      if (row.week === null || row.week === undefined) {
+        const flows = report.perAccount.get(row.accountId) ?? {};
+        flows[row.kind] = flow;
+        report.perAccount.set(row.accountId, flows);
+      } else {
+        const series = report.combinedWeekly;
+        if (series.at(-1)?.week !== row.week) series.push({ week: row.week, flows: {} });
+        series.at(-1)!.flows[row.kind] = flow;
+      }
     }
-    return series;
+    return report;
   }
 
   private query(accountIds: string[], weeks: WeekRange, byWeek: boolean): Promise<FlowRow[]> {
