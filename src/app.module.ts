@@ -22,6 +22,7 @@ import { InitiativeModule } from './modules/initiative/initiative.module.js';
 import { IdeaModule } from './modules/idea/idea.module.js';
 import { CommentModule } from './modules/comment/comment.module.js';
 import { DashboardModule } from './modules/dashboard/dashboard.module.js';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { PubSubModule } from './common/pubsub/pubsub.module.js';
 import { SeedModule } from './modules/seed/seed.module.js';
 import { SkillModule } from './modules/skill/skill.module.js';
@@ -35,6 +36,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
+        // First, so that its guard refuses floods before the access guard reads the database.
+        RateLimitModule,
         DatabaseModule.forRoot({ url: databaseUrl, poolSize: config.databasePoolSize }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
@@ -19,6 +20,8 @@ export async function createApp(
   );
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // Security headers on every route (the dashboard page loads only its own scripts and styles).
+  app.use(helmet());
   app.useBodyParser('json', { limit: '1mb' });
   if (config.sqlStatementHeader)
     app.use((_req: unknown, _res: unknown, next: () => void) => StatementCounter.run(next));

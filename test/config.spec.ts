@@ -29,6 +29,15 @@ describe(loadConfig.name, () => {
       databasePoolSize: 30,
       logLevel: 'warn',
       jwt: { secret: 's'.repeat(40), ttlSeconds: 3600 },
+      graphql: { introspection: false, maxCost: 25_000 },
+      rateLimit: { perUser: 600, perIp: 1_200, login: 10 },
+    });
+    expect(
+      loadConfig({ OIDC_ISSUER: 'https://login.example.com/', OIDC_AUDIENCE: 'mbd' }).oidc,
+    ).toEqual({
+      issuer: 'https://login.example.com/',
+      jwksUrl: 'https://login.example.com/.well-known/jwks.json',
+      audience: 'mbd',
     });
   });
 
@@ -41,6 +50,11 @@ describe(loadConfig.name, () => {
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE'],
+    [{ GRAPHQL_INTROSPECTION: 'yes' }, 'GRAPHQL_INTROSPECTION'],
+    [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ LOGIN_RATE_LIMIT_PER_MINUTE: 'many' }, 'LOGIN_RATE_LIMIT_PER_MINUTE'],
+    [{ OIDC_ISSUER: 'not a url' }, 'OIDC_ISSUER'],
+    [{ OIDC_ISSUER: 'https://login.example.com' }, 'OIDC_AUDIENCE'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  - ${variable}=`));

@@ -98,6 +98,48 @@ class EnvironmentVariables {
   @Min(0)
   @Max(86_400)
   DASHBOARD_REFRESH_SECONDS = 60;
+
+  /** Introspection (and field suggestions in errors): on by default outside production. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  GRAPHQL_INTROSPECTION?: 'true' | 'false';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(1_000_000)
+  GRAPHQL_MAX_COST = 25_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_IP_PER_MINUTE = 1_200;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_RATE_LIMIT_PER_MINUTE = 10;
+
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER must be an http(s) URL' })
+  OIDC_ISSUER?: string;
+
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_JWKS_URL must be an http(s) URL' })
+  OIDC_JWKS_URL?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => !!env.OIDC_ISSUER)
+  @IsString({ message: 'OIDC_AUDIENCE is required with OIDC_ISSUER' })
+  @MinLength(1)
+  OIDC_AUDIENCE?: string;
 }
 
 export interface AppConfig {
@@ -122,6 +164,16 @@ export interface AppConfig {
   readonly sqlStatementHeader: boolean;
   /** How often market statistics are recomputed; 0: only on demand. */
   readonly dashboardRefreshSeconds: number;
+  readonly graphql: {
+    /** Introspection on, and field suggestions in validation errors. */
+    readonly introspection: boolean;
+    /** The most a query may cost: each field 1, list fields times their `first`. */
+    readonly maxCost: number;
+  };
+  /** Requests a minute, per signed-in employee, per client address, and sign-in attempts. */
+  readonly rateLimit: { readonly perUser: number; readonly perIp: number; readonly login: number };
+  /** Set: bearer tokens from this identity provider are accepted too, matched by e-mail. */
+  readonly oidc?: { readonly issuer: string; readonly jwksUrl: string; readonly audience: string };
 }
 
 export class ConfigError extends Error {
@@ -170,6 +222,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? vars.SQL_STATEMENT_HEADER === 'true'
       : vars.NODE_ENV !== 'production',
     dashboardRefreshSeconds: vars.DASHBOARD_REFRESH_SECONDS,
+    graphql: {
+      introspection: vars.GRAPHQL_INTROSPECTION
+        ? vars.GRAPHQL_INTROSPECTION === 'true'
+        : vars.NODE_ENV !== 'production',
+      maxCost: vars.GRAPHQL_MAX_COST,
+    },
+    rateLimit: {
+      perUser: vars.RATE_LIMIT_PER_MINUTE,
+      perIp: vars.RATE_LIMIT_IP_PER_MINUTE,
+      login: vars.LOGIN_RATE_LIMIT_PER_MINUTE,
+    },
+    oidc:
+      vars.OIDC_ISSUER && vars.OIDC_AUDIENCE
+        ? {
+            issuer: vars.OIDC_ISSUER,
+            jwksUrl:
+              vars.OIDC_JWKS_URL ?? `${vars.OIDC_ISSUER.replace(/\/$/, '')}/.well-known/jwks.json`,
+            audience: vars.OIDC_AUDIENCE,
+          }
+        : undefined,
   };
 }
 

@@ -30,6 +30,10 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     JWT_SECRET: TEST_JWT_SECRET,
     DB_POOL_SIZE: '20',
+    // The suite signs in and calls far faster than people do; rate-limits.e2e.spec.ts lowers these.
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_IP_PER_MINUTE: '1000000',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '1000000',
     ...env,
   });
 }

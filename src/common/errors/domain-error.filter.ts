@@ -12,6 +12,8 @@ const HTTP_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.INSUFFICIENT_FUNDS]: HttpStatus.CONFLICT,
   [ErrorCode.CAPACITY_EXCEEDED]: HttpStatus.CONFLICT,
   [ErrorCode.INVALID_TRANSITION]: HttpStatus.CONFLICT,
+  [ErrorCode.QUERY_TOO_COMPLEX]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.RATE_LIMITED]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.INTERNAL_SERVER_ERROR]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 

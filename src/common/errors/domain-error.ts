@@ -48,3 +48,7 @@ export const capacityExceeded = (message: string): DomainError =>
 
 export const invalidTransition = (message: string): DomainError =>
   new DomainError(ErrorCode.INVALID_TRANSITION, message);
+
+export const rateLimited = (
+  message = 'Too many requests: wait a minute and try again',
+): DomainError => new DomainError(ErrorCode.RATE_LIMITED, message);

@@ -11,5 +11,9 @@ export enum ErrorCode {
   INSUFFICIENT_FUNDS = 'INSUFFICIENT_FUNDS',
   CAPACITY_EXCEEDED = 'CAPACITY_EXCEEDED',
   INVALID_TRANSITION = 'INVALID_TRANSITION',
+  /** Refused before any work: too deep, too many aliases, directives or tokens, or too costly. */
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  /** Too many requests from this user or address, or too many sign-in attempts: wait a minute. */
+  RATE_LIMITED = 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }

@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from './domain-error.js';
 import { ErrorCode } from './error-code.js';
 import { PgErrorCode, pgError } from './postgres-errors.js';
@@ -38,6 +38,16 @@ const INPUT_PROBLEMS: { pattern: RegExp; field: (m: RegExpMatchArray) => string 
   { pattern: /^Value "[^"]+" does not exist in "[^"]+" enum/, field: () => undefined },
 ];
 
+/** graphql-js's refusal of a document past the `maxTokens` parse option (its own spelling). */
+const TOO_MANY_TOKENS = /^Syntax Error: Document contains more \w+ \d+ tokens/;
+
+function refusedAsTooComplex(error: unknown): boolean {
+  for (let e = error; e instanceof GraphQLError; e = e.originalError) {
+    if (e.extensions.code === ErrorCode.QUERY_TOO_COMPLEX) return true;
+  }
+  return false;
+}
+
 /**
  * The one place where anything thrown while serving GraphQL becomes what the client sees:
  * a message and a stable `extensions.code` (plus `field` for bad input). Unknown errors are
@@ -59,6 +69,10 @@ export function createGraphQLErrorFormatter(reportUnexpected: ReportUnexpected) 
     });
 
     if (cause instanceof DomainError) return shape(cause.code, cause.message, cause.details.field);
+    // Refused by the query limits (Apollo re-codes validation errors, so look underneath).
+    if (refusedAsTooComplex(error) || TOO_MANY_TOKENS.test(formatted.message)) {
+      return shape(ErrorCode.QUERY_TOO_COMPLEX, formatted.message);
+    }
 
     if (cause instanceof HttpException) {
       const status = cause.getStatus();

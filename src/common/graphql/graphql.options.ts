@@ -5,6 +5,7 @@ import type { GraphQLError } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { AppConfig } from '../../config/app-config.js';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error.js';
+import { QUERY_LIMITS, queryLimits } from './query-limits.js';
 import { statementCountPlugin } from './statement-count.plugin.js';
 import { connectionAuthorization, createGraphQLContext } from './graphql-context.js';
 
@@ -23,6 +24,10 @@ export function graphqlOptions(
   // graphql-ws does not go through Apollo: its results get the same error formatting here.
   const formatErrors = (errors: readonly GraphQLError[]) =>
     errors.map((e) => formatError(e.toJSON(), e));
+  const limits = queryLimits({
+    maxCost: config.graphql.maxCost,
+    suggestions: config.graphql.introspection,
+  });
   return {
     // Built in memory; the committed schema.gql is checked against it by test/schema.e2e-spec.ts.
     autoSchemaFile: true,
@@ -44,11 +49,14 @@ export function graphqlOptions(
         >),
       },
     },
-    introspection: config.nodeEnv !== 'production',
+    introspection: config.graphql.introspection,
     // The Apollo sandbox loads from a CDN; this service must work offline.
     playground: false,
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
+    validationRules: limits.validationRules,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      ...limits.plugins,
       ...(config.sqlStatementHeader ? [statementCountPlugin] : []),
     ],
     csrfPrevention: true,

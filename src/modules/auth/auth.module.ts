@@ -6,12 +6,14 @@ import { EmployeeModule } from '../employee/employee.module.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
+import { OidcVerifier } from './oidc.verifier.js';
 import { TokenService } from './token.service.js';
 
 @Module({
   imports: [JwtModule.register({}), AuditModule, EmployeeModule],
   providers: [
     TokenService,
+    OidcVerifier,
     AuthService,
     AuthResolver,
     { provide: APP_GUARD, useClass: AccessGuard },

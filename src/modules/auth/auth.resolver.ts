@@ -1,3 +1,4 @@
+import { SignInAttempts } from '../../common/rate-limit/sign-in-attempts.decorator.js';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { Public } from '../../common/auth/access.js';
 import { LoginInput } from './dto/login.input.js';
@@ -12,6 +13,7 @@ export class AuthResolver {
     description: 'Exchanges an e-mail and password for a bearer token.',
   })
   @Public()
+  @SignInAttempts()
   login(@Args('input') input: LoginInput): Promise<LoginPayload> {
     return this.auth.login(input);
   }

@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { EmployeeService } from '../employee/employee.service.js';
 import type { LoginInput } from './dto/login.input.js';
 import type { LoginPayload } from './login.payload.js';
+import { OidcVerifier } from './oidc.verifier.js';
 import { TokenService } from './token.service.js';
 
 @Injectable()
@@ -15,6 +16,7 @@ export class AuthService {
   constructor(
     private readonly employees: EmployeeService,
     private readonly tokens: TokenService,
+    private readonly oidc: OidcVerifier,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
@@ -82,12 +84,17 @@ export class AuthService {
     };
   }
 
-  /** The actor behind a bearer token; UNAUTHENTICATED when missing, invalid, or for someone unknown. */
+  /**
+   * The actor behind a bearer token (ours, or the identity provider's when OIDC is configured);
+   * UNAUTHENTICATED when missing, invalid, or for someone unknown.
+   */
   async authenticate(authorization: unknown): Promise<Actor> {
     const token = TokenService.fromAuthorization(authorization);
     if (!token) throw unauthenticated();
-    const employeeId = await this.tokens.verify(token);
-    const actor = await this.loadActor(employeeId);
+    const employeeId = this.oidc.issued(token)
+      ? (await this.employees.findCredentials(await this.oidc.email(token)))?.id
+      : await this.tokens.verify(token);
+    const actor = employeeId ? await this.loadActor(employeeId) : undefined;
     if (!actor) throw unauthenticated('The token belongs to no current employee');
     return actor;
   }

@@ -1,0 +1,151 @@
+import { STATEMENT_COUNT_HEADER } from '../src/common/graphql/statement-count.plugin.js';
+import { QUERY_LIMITS } from '../src/common/graphql/query-limits.js';
+import { Factory, type Person } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+interface Raw {
+  status: number;
+  statements: number;
+  body: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+describe('GraphQL limits', () => {
+  let sut: TestApp;
+  let person: Person;
+
+  beforeAll(async () => {
+    sut = await startTestApp({ GRAPHQL_MAX_COST: '25000' });
+    person = await new Factory(sut).person();
+  });
+  afterAll(() => sut.close());
+
+  /** POSTs a body as is and reports the status, the SQL statements it cost, and the body. */
+  async function post(body: unknown, headers: Record<string, string> = {}): Promise<Raw> {
+    const response = await fetch(`${sut.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${person.token}`,
+        ...headers,
+      },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      statements: Number(response.headers.get(STATEMENT_COUNT_HEADER) ?? 0),
+      body: text.startsWith('{') ? JSON.parse(text) : { errors: [{ message: text }] },
+    };
+  }
+
+  const expectRefused = (raw: Raw, pattern: RegExp) => {
+    expect(raw.status).toBe(400);
+    expect(raw.body.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(raw.body.errors?.[0].message).toMatch(pattern);
+    expect(raw.body.data).toBeUndefined();
+    expect(raw.statements).toBe(0);
+  };
+
+  it('refuses documents nested too deep', async () => {
+    // me → homeTeam → members → nodes → employee → homeTeam → … past the limit.
+    let selection = 'id';
+    for (let i = 0; i < QUERY_LIMITS.maxDepth; i++) {
+      selection = `homeTeam { members(first: 1) { nodes { employee { ${selection} } } } }`;
+    }
+    expectRefused(await post({ query: `{ me { ${selection} } }` }), /depth/i);
+  });
+
+  it('refuses too many aliases and directives', async () => {
+    const aliases = Array.from(
+      { length: QUERY_LIMITS.maxAliases + 1 },
+      (_, i) => `a${i}: me { id }`,
+    );
+    expectRefused(await post({ query: `{ ${aliases.join(' ')} }` }), /aliases/i);
+    const directives = Array.from(
+      { length: QUERY_LIMITS.maxDirectives + 1 },
+      () => 'id @include(if: true)',
+    );
+    expectRefused(await post({ query: `{ me { ${directives.join(' ')} } }` }), /directives/i);
+  });
+
+  it('refuses documents with too many tokens while parsing them', async () => {
+    const fields = Array.from({ length: QUERY_LIMITS.maxTokens }, () => 'id').join(' ');
+    expectRefused(await post({ query: `{ me { ${fields} } }` }), /tokens/i);
+  });
+
+  it('prices lists by their first argument, defaults included', async () => {
+    const nested = (needs: number, bids: number) => `{
+      needs(first: ${needs}) { nodes { id title bids(first: ${bids}) { nodes {
+        id hoursPerWeek bidder { name skills { level skill { name } } } } } } }
+    }`;
+    const refused = await post({ query: nested(100, 100) });
+    expectRefused(refused, /could cost \d+, more than the 25000 allowed/);
+    const allowed = await post({ query: nested(50, 10) });
+    expect(allowed.body.errors).toBeUndefined();
+    expect(allowed.status).toBe(200);
+    // Without `first`, a connection costs as much as its default page (20).
+    const bids = (first: string) => `{ needs(first: 100) { nodes { bids${first} { nodes {
+      id hoursPerWeek ratePerHour totalCost message status createdAt
+      bidder { name email skills { level skill { name } } } } } } } }`;
+    const byDefault = await post({ query: bids('') });
+    expectRefused(byDefault, /could cost \d+/);
+    const explicit = await post({ query: bids('(first: 20)') });
+    expect(explicit.body.errors?.[0].message).toBe(byDefault.body.errors?.[0].message);
+  });
+
+  it('caps first at 100 with a coded error', async () => {
+    const raw = await post({ query: `{ needs(first: 101) { nodes { id } } }` });
+    expect(raw.body.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'first',
+    });
+  });
+
+  it('refuses batched operations, cross-site simple requests and oversized bodies', async () => {
+    const batch = await post([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]);
+    expect(batch.status).toBe(400);
+    expect(batch.statements).toBe(0);
+
+    // A GET a browser could send from another site, without a preflight: refused (CSRF).
+    const get = await fetch(`${sut.url}/graphql?query=${encodeURIComponent('{ me { id } }')}`);
+    expect(get.status).toBe(400);
+    expect(await get.text()).toMatch(/CSRF/i);
+
+    const huge = await post({ query: '{ me { id } }', variables: { pad: 'x'.repeat(1_100_000) } });
+    expect(huge.status).toBe(413);
+  });
+
+  it('sets security headers', async () => {
+    const response = await fetch(`${sut.url}/health`);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('suggests field names and allows introspection in development only', async () => {
+    const typo = await post({ query: '{ me { nam } }' });
+    expect(typo.body.errors?.[0].message).toMatch(/Did you mean "name"/);
+    const introspection = await post({ query: '{ __schema { queryType { name } } }' });
+    expect(introspection.body.errors).toBeUndefined();
+
+    const production = await startTestApp({
+      NODE_ENV: 'production',
+      SQL_STATEMENT_HEADER: 'true',
+    });
+    try {
+      const send = async (query: string) =>
+        (await fetch(`${production.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${person.token}` },
+          body: JSON.stringify({ query }),
+        }).then((r) => r.json())) as Raw['body'];
+      const hiddenTypo = await send('{ me { nam } }');
+      expect(hiddenTypo.errors?.[0].message).not.toMatch(/Did you mean/);
+      const closed = await send('{ __schema { queryType { name } } }');
+      expect(closed.errors?.[0].message).toMatch(/introspection/i);
+    } finally {
+      await production.close();
+    }
+  });
+});
