@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { DomainError } from '../src/common/errors/domain-error.js';
 import { Transactions } from '../src/database/transactions.js';
 import { AccountKind, TransferKind } from '../src/modules/ledger/ledger.enums.js';
@@ -220,6 +221,48 @@ describe('Ledger', () => {
         'FORBIDDEN',
       ]);
       expect(codes(await sut.gql(BALANCE, { id: team.id }, outsider.token))).toEqual(['FORBIDDEN']);
+    });
+  });
+
+  describe('retries', () => {
+    /** Makes PostgreSQL itself raise a serialization failure (40001) or a deadlock (40P01). */
+    const raise = (manager: EntityManager, code: string) =>
+      manager.query(`DO $$ BEGIN RAISE EXCEPTION 'simulated' USING ERRCODE = '${code}'; END $$`);
+
+    it('runs the whole unit again after a serialization failure or deadlock, undoing the failed try', async () => {
+      const team = await factory.team();
+      let attempts = 0;
+      await sut.app.get(Transactions).run(async (manager) => {
+        attempts++;
+        await manager.query(`UPDATE team SET purpose = purpose || '+' WHERE id = $1`, [team.id]);
+        if (attempts === 1) await raise(manager, '40001');
+        if (attempts === 2) await raise(manager, '40P01');
+      });
+      expect(attempts).toBe(3);
+      const [{ purpose }] = await sut.dataSource.query(`SELECT purpose FROM team WHERE id = $1`, [
+        team.id,
+      ]);
+      expect(purpose).toBe('Testing+');
+    });
+
+    it('gives up after a bounded number of tries, and other errors are not retried', async () => {
+      const transactions = sut.app.get(Transactions);
+      let attempts = 0;
+      await expect(
+        transactions.run(async (manager) => {
+          attempts++;
+          await raise(manager, '40001');
+        }),
+      ).rejects.toMatchObject({ driverError: { code: '40001' } });
+      expect(attempts).toBe(5);
+      attempts = 0;
+      await expect(
+        transactions.run(async (manager) => {
+          attempts++;
+          await raise(manager, '23505');
+        }),
+      ).rejects.toBeTruthy();
+      expect(attempts).toBe(1);
     });
   });
 });
