@@ -38,7 +38,11 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         // First, so that its guard refuses floods before the access guard reads the database.
         RateLimitModule,
-        DatabaseModule.forRoot({ url: databaseUrl, poolSize: config.databasePoolSize }),
+        DatabaseModule.forRoot({
+          url: databaseUrl,
+          poolSize: config.databasePoolSize,
+          applicationName: config.databaseApplicationName,
+        }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],

@@ -62,6 +62,12 @@ class EnvironmentVariables {
   @Max(200)
   DB_POOL_SIZE = 10;
 
+  /** `application_name` of this instance's connections, to tell instances apart in pg_stat_activity. */
+  @Matches(/^[\x20-\x7e]{1,63}$/, {
+    message: 'DB_APPLICATION_NAME must be 1–63 printable ASCII characters',
+  })
+  DB_APPLICATION_NAME = 'market-based-dynamics';
+
   @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === 'production' || !!env.JWT_SECRET)
   @IsString({ message: 'JWT_SECRET is required in production' })
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
@@ -151,6 +157,7 @@ export interface AppConfig {
   readonly dataDir: string;
   readonly embeddedDatabasePort: number;
   readonly databasePoolSize: number;
+  readonly databaseApplicationName: string;
   readonly jwt: {
     readonly secret: string;
     readonly ttlSeconds: number;
@@ -210,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: vars.DATA_DIR,
     embeddedDatabasePort: vars.EMBEDDED_DB_PORT,
     databasePoolSize: vars.DB_POOL_SIZE,
+    databaseApplicationName: vars.DB_APPLICATION_NAME,
     jwt: {
       secret: vars.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
       ttlSeconds: vars.JWT_TTL_SECONDS,
