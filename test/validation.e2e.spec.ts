@@ -72,6 +72,16 @@ describe('Input validation', () => {
     );
   });
 
+  it('refuses text PostgreSQL cannot hold as sent: NUL characters and lone surrogates', async () => {
+    const team = `mutation($name: String!) { createTeam(input: { name: $name, purpose: "p" }) { team { id } } }`;
+    await expectRefused(team, { name: 'a\u0000b' }, 'input.name');
+    await expectRefused(team, { name: 'broken \ud800 text' }, 'input.name');
+    const login = await sut.gql(
+      `mutation { login(input: { email: "\\u0000", password: "whatever" }) { token } }`,
+    );
+    expect(login.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.email' });
+  });
+
   it('refuses a negative weekly capacity', async () => {
     const input = employeeInput({ weeklyCapacityHours: -1 });
     await expectRefused(CREATE_EMPLOYEE, { input }, 'input.weeklyCapacityHours');

@@ -82,12 +82,18 @@ class Instance {
         // Lets the chaos loop find this instance's connections, and only them.
         DB_APPLICATION_NAME: `${APP_NAME}-${this.name}`,
       },
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    let output = '';
+    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`instance ${this.name} exited while starting`);
+      if (child.exitCode !== null) {
+        throw new Error(`instance ${this.name} exited while starting:\n${output}`);
+      }
       const healthy = await fetch(`http://127.0.0.1:${this.port}/health`).then(
         (r) => r.ok,
         () => false,
@@ -191,7 +197,8 @@ export async function runBank(
   const admin = new pg.Client({ connectionString: databaseUrl, application_name: 'bank-checker' });
   await admin.connect();
   const until = Date.now() + options.seconds * 1000;
-  const running = () => Date.now() < until;
+  let aborted = false;
+  const running = () => !aborted && Date.now() < until;
 
   async function send(op: Op): Promise<'committed' | 'refused' | 'fault'> {
     const instance = pick(instances.filter((i) => i.up)) ?? instances[0];
@@ -603,11 +610,17 @@ export async function runBank(
   }
 
   try {
-    await Promise.all([
-      ...Array.from({ length: options.clients }, () => client()),
-      chaos(),
-      checker(),
-    ]);
+    // Everything stops if the chaos loop or the checker fails, so the failure is reported whole.
+    const outcomes = await Promise.allSettled(
+      [...Array.from({ length: options.clients }, () => client()), chaos(), checker()].map((work) =>
+        work.catch((error: unknown) => {
+          aborted = true;
+          throw error;
+        }),
+      ),
+    );
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) throw failure.reason;
     // Let stragglers (submissions started by proposals) finish, then the final reckoning.
     await new Promise((resolve) => setTimeout(resolve, 500));
     await check();

@@ -36,13 +36,20 @@ function costLimitPlugin(maxCost: number): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch {
+            // Variables that do not fit the operation: execution refuses them with
+            // BAD_USER_INPUT before any resolver runs, so there is nothing to price.
+            return;
+          }
           if (cost > maxCost) {
             throw queryTooComplex(
               `This query could cost ${cost}, more than the ${maxCost} allowed: ask for fewer items (smaller first) or fewer fields`,

@@ -14,7 +14,23 @@ function firstProblem(errors: ValidationError[], prefix = ''): { field: string; 
 }
 
 /**
- * class-validator on every argument, with unknown properties refused. A failure becomes
+ * The path of the first string PostgreSQL would refuse or silently alter: one holding U+0000,
+ * or one that is not well-formed Unicode (a lone surrogate, stored as U+FFFD).
+ */
+function malformedTextAt(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') || !value.isWellFormed() ? path : undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = malformedTextAt(item, path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * class-validator on every argument, with unknown properties and malformed text refused. A failure becomes
  * BAD_USER_INPUT naming the field by its full path (`input.amount`).
  */
 @Injectable()
@@ -35,6 +51,14 @@ export class InputValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const malformed = malformedTextAt(value, metadata.data ?? '');
+    if (malformed) {
+      throw new DomainError(
+        ErrorCode.BAD_USER_INPUT,
+        `${malformed}: must be well-formed text without NUL characters`,
+        { field: malformed },
+      );
+    }
     try {
       return await super.transform(value, metadata);
     } catch (error) {
