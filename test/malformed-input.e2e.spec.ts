@@ -16,9 +16,9 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 /**
  * Property: whatever malformed input reaches any mutation (wrong types, huge strings, negative
  * and overflowing numbers, control characters and other unicode, nulls, unknown fields), the
- * answer is a coded error, never an internal one, and nothing changes (FUZZ_RUNS per mutation,
- * 25 by default). Mutations and their
- * input types are read from schema.gql, so new ones are fuzzed too.
+ * answer is a coded error, never an internal one, and nothing changes (FUZZ_RUNS samples per
+ * mutation, 25 by default). Mutations and their input types are read from schema.gql, so new
+ * ones are fuzzed too.
  */
 const schema = buildSchema(readFileSync(new URL('../schema.gql', import.meta.url), 'utf8'));
 const mutations = Object.values(schema.getMutationType()!.getFields());
