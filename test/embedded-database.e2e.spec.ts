@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './setup/test-database.js';
@@ -75,5 +77,78 @@ describe('The service with no DATABASE_URL (embedded PostgreSQL)', () => {
     expect(await running.stop()).toBe(0);
     running = undefined;
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  });
+
+  it('loses nothing it acknowledged when the service and its PostgreSQL are killed mid-load', async () => {
+    running = await startServiceProcess(env);
+    const service = running;
+    const token = await signInAsDemoAdmin(service);
+    const team = await gql(
+      service,
+      `{ teams(filter: { name: "Fulfillment" }) { nodes { id } } }`,
+      token,
+    );
+    const teamId: string = team.data.teams.nodes[0].id;
+
+    // Clients allocate credits with unique memos until the crash; each remembers what succeeded.
+    const acknowledged: string[] = [];
+    let crashed = false;
+    let enough: () => void;
+    const enoughDone = new Promise<void>((resolve) => (enough = resolve));
+    const client = async () => {
+      while (!crashed) {
+        const memo = randomUUID();
+        const result = await fetch(service.graphqlUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({
+            query: `mutation($input: AllocateCreditsInput!) { allocateCredits(input: $input) { transfer { id } } }`,
+            variables: { input: { teamId, amount: 1, memo, idempotencyKey: memo } },
+          }),
+        }).then(
+          (r) => r.json() as Promise<any>,
+          () => undefined,
+        );
+        if (result?.data?.allocateCredits) acknowledged.push(memo);
+        if (acknowledged.length >= 60) enough();
+      }
+    };
+    const clients = Array.from({ length: 10 }, client);
+    await enoughDone;
+
+    // A power cut: the service and its database both die at once, mid-write.
+    const postgresPid = Number(
+      (await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0],
+    );
+    service.child.kill('SIGKILL');
+    process.kill(postgresPid, 'SIGKILL');
+    crashed = true;
+    await Promise.all(clients);
+    if (service.child.exitCode === null) await once(service.child, 'exit');
+
+    // PostgreSQL recovers from its write-ahead log; every acknowledged allocation is there once.
+    running = await startServiceProcess(env);
+    const admin = await signInAsDemoAdmin(running);
+    const memos = new Map<string, number>();
+    let after: string | null = null;
+    do {
+      const page: any = await fetch(running.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body: JSON.stringify({
+          query: `query($team: ID!, $after: String) { teamLedger(teamId: $team) {
+            entries(first: 100, after: $after) { nodes { memo } pageInfo { hasNextPage endCursor } } } }`,
+          variables: { team: teamId, after },
+        }),
+      }).then((r) => r.json());
+      const { nodes, pageInfo } = page.data.teamLedger.entries;
+      for (const { memo } of nodes) memos.set(memo, (memos.get(memo) ?? 0) + 1);
+      after = pageInfo.hasNextPage ? pageInfo.endCursor : null;
+    } while (after);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(60);
+    expect(acknowledged.filter((memo) => memos.get(memo) !== 1)).toEqual([]);
+
+    expect(await running.stop()).toBe(0);
+    running = undefined;
   });
 });
