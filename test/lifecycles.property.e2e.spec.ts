@@ -10,7 +10,7 @@ import { codes, startTestApp, type TestApp, type GraphQLResponse } from './suppo
  * Model-based tests: random sequences of lifecycle commands run against the service and against
  * a small model of the rules; after every command the two must agree on the answer (success or
  * the error code) and on the state (statuses, hours, escrow and every balance involved).
- * MODEL_RUNS sets how many random sequences each runs (30).
+ * MODEL_RUNS sets how many random sequences each runs (30; 15 for the slower initiative one).
  */
 describe('Lifecycles against a model', () => {
   let sut: TestApp;
@@ -524,6 +524,221 @@ describe('Lifecycles against a model', () => {
           },
         ),
         { numRuns: Number(process.env.MODEL_RUNS ?? 30) },
+      );
+    });
+  });
+
+  describe('an initiative: members, spending and its end', () => {
+    interface Model {
+      status: 'ACTIVE' | 'COMPLETED' | 'CANCELLED';
+      budget: number;
+      /** What each funder pledged, and its balance. */
+      funded: number[];
+      funds: number[];
+      capacity: number[];
+      /** Hours a week each worker gives it; undefined when not a member. */
+      member: (number | undefined)[];
+      committed: number[];
+    }
+    interface Real {
+      initiativeId: string;
+      owner: Person;
+      sponsorLead: Person;
+      funders: TeamEntity[];
+      workers: Person[];
+      contractor: Person;
+    }
+    type Command = fc.AsyncCommand<Model, Real>;
+
+    async function agree(m: Model, r: Real): Promise<void> {
+      const initiative = await row<{ status: string; budget: string }>(
+        `SELECT i.status, a.balance AS budget FROM initiative i JOIN account a ON a.id = i.account_id WHERE i.id = $1`,
+        [r.initiativeId],
+      );
+      expect({ status: initiative.status, budget: Number(initiative.budget) }).toEqual({
+        status: m.status,
+        budget: m.status === 'ACTIVE' ? m.budget : 0,
+      });
+      for (const [i, worker] of r.workers.entries()) {
+        const { committed } = await row<{ committed: number }>(
+          `SELECT committed_hours_per_week AS committed FROM employee WHERE id = $1`,
+          [worker.employee.id],
+        );
+        expect(committed).toBe(m.committed[i]);
+      }
+      for (const [i, team] of r.funders.entries()) {
+        expect(await probe.teamBalance(team.id)).toBe(m.funds[i]);
+      }
+    }
+
+    class Join implements Command {
+      constructor(
+        readonly worker: number,
+        readonly hours: number,
+      ) {}
+      check = () => true;
+      async run(m: Model, r: Real) {
+        const delta = this.hours - (m.member[this.worker] ?? 0);
+        const expected =
+          m.status !== 'ACTIVE'
+            ? 'INVALID_TRANSITION'
+            : m.committed[this.worker] + delta > m.capacity[this.worker]
+              ? 'CAPACITY_EXCEEDED'
+              : 'OK';
+        const result = await sut.gql(
+          `mutation($id: ID!, $hours: Int!) { joinInitiative(input: { initiativeId: $id, hoursPerWeek: $hours }) { membership { hoursPerWeek } } }`,
+          { id: r.initiativeId, hours: this.hours },
+          r.workers[this.worker].token,
+        );
+        expect(answer(result)).toBe(expected);
+        if (expected === 'OK') {
+          m.member[this.worker] = this.hours;
+          m.committed[this.worker] += delta;
+        }
+        await agree(m, r);
+      }
+      toString = () => `join(w${this.worker}, ${this.hours} h)`;
+    }
+
+    class Leave implements Command {
+      constructor(readonly worker: number) {}
+      check = () => true;
+      async run(m: Model, r: Real) {
+        const hours = m.member[this.worker];
+        const expected = hours === undefined ? 'INVALID_TRANSITION' : 'OK';
+        const result = await sut.gql(
+          `mutation($id: ID!) { leaveInitiative(input: { initiativeId: $id }) { initiative { id } } }`,
+          { id: r.initiativeId },
+          r.workers[this.worker].token,
+        );
+        expect(answer(result)).toBe(expected);
+        if (hours !== undefined) {
+          m.member[this.worker] = undefined;
+          m.committed[this.worker] -= hours;
+        }
+        await agree(m, r);
+      }
+      toString = () => `leave(w${this.worker})`;
+    }
+
+    /** The owner buys an hour on the market with the budget, and it is worked and paid. */
+    class Spend implements Command {
+      constructor(readonly rate: number) {}
+      check = () => true;
+      async run(m: Model, r: Real) {
+        const posted = await sut.gql(
+          `mutation($id: ID!, $rate: Int!) { postNeed(input: { buyerInitiativeId: $id, title: "An hour", hoursPerWeek: 1, weeks: 1, ratePerHour: $rate }) { need { id } } }`,
+          { id: r.initiativeId, rate: this.rate },
+          r.owner.token,
+        );
+        if (m.status !== 'ACTIVE') {
+          expect(answer(posted)).toBe('INVALID_TRANSITION');
+          return agree(m, r);
+        }
+        expect(answer(posted)).toBe('OK');
+        const bidId = await market.bid(r.contractor, posted.data!.postNeed.need.id, 1, this.rate);
+        const accepted = await market.accept(r.owner, bidId);
+        expect(answer(accepted)).toBe(this.rate > m.budget ? 'INSUFFICIENT_FUNDS' : 'OK');
+        if (this.rate <= m.budget) {
+          const engagementId = accepted.data!.acceptBid.engagement.id;
+          expect(answer(await market.logTime(r.contractor, engagementId, 1))).toBe('OK');
+          m.budget -= this.rate;
+        }
+        await agree(m, r);
+      }
+      toString = () => `spend(${this.rate})`;
+    }
+
+    class Finish implements Command {
+      constructor(readonly how: 'complete' | 'cancel') {}
+      check = () => true;
+      async run(m: Model, r: Real) {
+        const expected = m.status === 'ACTIVE' ? 'OK' : 'INVALID_TRANSITION';
+        const result = await sut.gql(
+          `mutation($id: ID!) { ${this.how}Initiative(input: { initiativeId: $id }) { refunds { amount } } }`,
+          { id: r.initiativeId },
+          (this.how === 'complete' ? r.owner : r.sponsorLead).token,
+        );
+        expect(answer(result)).toBe(expected);
+        if (expected === 'OK') {
+          // What is left returns pro rata to the funders: each gets its exact share rounded
+          // down or up, and together exactly what was left.
+          const total = m.funded.reduce((a, b) => a + b, 0);
+          const before = [...m.funds];
+          for (const [i, team] of r.funders.entries()) {
+            m.funds[i] = await probe.teamBalance(team.id);
+            const share = (m.budget * m.funded[i]) / total;
+            expect(m.funds[i] - before[i]).toBeGreaterThanOrEqual(Math.floor(share));
+            expect(m.funds[i] - before[i]).toBeLessThanOrEqual(Math.ceil(share));
+          }
+          expect(m.funds.reduce((a, b) => a + b, 0) - before.reduce((a, b) => a + b, 0)).toBe(
+            m.budget,
+          );
+          m.status = this.how === 'complete' ? 'COMPLETED' : 'CANCELLED';
+          m.budget = 0;
+          m.member.forEach((hours, i) => (m.committed[i] -= hours ?? 0));
+          m.member = m.member.map(() => undefined);
+        }
+        await agree(m, r);
+      }
+      toString = () => this.how;
+    }
+
+    const worker = fc.integer({ min: 0, max: 2 });
+    const commands = [
+      fc.tuple(worker, fc.integer({ min: 0, max: 5 })).map(([w, h]) => new Join(w, h)),
+      fc.tuple(worker, fc.integer({ min: 0, max: 5 })).map(([w, h]) => new Join(w, h)),
+      worker.map((w) => new Leave(w)),
+      fc.integer({ min: 1, max: 120 }).map((rate) => new Spend(rate)),
+      fc.constantFrom('complete', 'cancel').map((how) => new Finish(how)),
+    ];
+
+    it('agrees with the model on members, capacity, spending and pro-rata refunds', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            funded: fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 2, maxLength: 2 }),
+            capacity: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 3, maxLength: 3 }),
+          }),
+          fc.commands(commands, { maxCommands: 15 }),
+          async (world, sequence) => {
+            const sponsor = await factory.team();
+            const sponsorLead = await factory.person({ team: sponsor, leads: [sponsor] });
+            const owner = await factory.person({ team: sponsor });
+            const funders: TeamEntity[] = [];
+            const pledges = [];
+            for (const amount of world.funded) {
+              const team = await factory.team({ credits: amount });
+              const lead = await factory.person({ team, leads: [team] });
+              funders.push(team);
+              pledges.push({ lead, team, amount });
+            }
+            const initiativeId = await ideas.initiative(owner, sponsor, sponsorLead, pledges);
+            const workers: Person[] = [];
+            for (const capacity of world.capacity) {
+              workers.push(await factory.person({ weeklyCapacityHours: capacity }));
+            }
+            const contractor = await factory.person({ weeklyCapacityHours: 40 });
+            const model: Model = {
+              status: 'ACTIVE',
+              budget: world.funded[0] + world.funded[1],
+              funded: world.funded,
+              funds: [0, 0],
+              capacity: world.capacity,
+              member: [undefined, undefined, undefined],
+              committed: [0, 0, 0],
+            };
+            await fc.asyncModelRun(
+              () => ({
+                model,
+                real: { initiativeId, owner, sponsorLead, funders, workers, contractor },
+              }),
+              sequence,
+            );
+            expect(await probe.sumOfBalances()).toBe(0);
+          },
+        ),
+        { numRuns: Number(process.env.MODEL_RUNS ?? 15) },
       );
     });
   });
