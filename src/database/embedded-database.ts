@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -167,7 +167,14 @@ async function stopOrphanedServer(clusterDir: string): Promise<void> {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  if (isZombie(pid)) {
+    // Killed, but never reaped (an init that does not reap orphans, as in many containers):
+    // PostgreSQL would take the lock file for a live server's and refuse to start.
+    await rm(pidFile, { force: true });
+    return;
+  }
+  if (!isAlive(pid)) return;
   const { stdout } = await run('ps', ['-o', 'ppid=', '-p', String(pid)]).catch(() => ({
     stdout: '',
   }));
@@ -180,9 +187,19 @@ async function stopOrphanedServer(clusterDir: string): Promise<void> {
   }
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 30_000;
-  while (isAlive(pid)) {
+  while (isAlive(pid) && !isZombie(pid)) {
     if (Date.now() > deadline) throw new Error(`orphaned PostgreSQL (pid ${pid}) did not stop`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Linux: a process that has exited but not been reaped (state Z in /proc/<pid>/stat). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
   }
 }
 

@@ -194,8 +194,13 @@ export async function runBank(
     new Instance('b', await freePort(), databaseUrl),
   ];
   await Promise.all(instances.map((instance) => instance.start()));
-  const admin = new pg.Client({ connectionString: databaseUrl, application_name: 'bank-checker' });
-  await admin.connect();
+  // One connection for the checker's snapshots, one for the chaos loop: never interleaved.
+  const checkerDb = new pg.Client({
+    connectionString: databaseUrl,
+    application_name: 'bank-checker',
+  });
+  const chaosDb = new pg.Client({ connectionString: databaseUrl, application_name: 'bank-chaos' });
+  await Promise.all([checkerDb.connect(), chaosDb.connect()]);
   const until = Date.now() + options.seconds * 1000;
   let aborted = false;
   const running = () => !aborted && Date.now() < until;
@@ -525,7 +530,7 @@ export async function runBank(
     let lastRestart = Date.now();
     while (running()) {
       await new Promise((resolve) => setTimeout(resolve, options.killEveryMs));
-      const { rowCount } = await admin.query(
+      const { rowCount } = await chaosDb.query(
         `SELECT pg_terminate_backend(pid) FROM (
            SELECT pid FROM pg_stat_activity
             WHERE datname = current_database() AND application_name LIKE '${APP_NAME}-%'
@@ -554,7 +559,7 @@ export async function runBank(
   /** Every invariant, read in one consistent snapshot. */
   async function check(): Promise<void> {
     report.invariantChecks++;
-    await admin.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await checkerDb.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     try {
       const findings: [string, string][] = [
         ['balances do not sum to 0', `SELECT 1 FROM account HAVING sum(balance) <> 0`],
@@ -601,11 +606,11 @@ export async function runBank(
         ],
       ];
       for (const [violation, sql] of findings) {
-        const { rowCount } = await admin.query(sql);
+        const { rowCount } = await checkerDb.query(sql);
         if (rowCount) report.violations.push(`${violation} (${rowCount} rows)`);
       }
     } finally {
-      await admin.query('ROLLBACK');
+      await checkerDb.query('ROLLBACK');
     }
   }
 
@@ -625,7 +630,7 @@ export async function runBank(
     await new Promise((resolve) => setTimeout(resolve, 500));
     await check();
     for (const [memo, succeeded] of known.allocations) {
-      const { rows } = await admin.query(
+      const { rows } = await checkerDb.query(
         `SELECT count(*)::int AS n FROM transfer WHERE memo = $1`,
         [memo],
       );
@@ -633,12 +638,12 @@ export async function runBank(
       if (succeeded && rows[0].n !== 1) report.violations.push(`allocation ${memo} was lost`);
     }
     for (const { table, id } of known.created) {
-      const { rowCount } = await admin.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id]);
+      const { rowCount } = await checkerDb.query(`SELECT 1 FROM ${table} WHERE id = $1`, [id]);
       if (!rowCount) report.violations.push(`${table} ${id} answered as created but is missing`);
     }
   } finally {
     await Promise.all(instances.map((instance) => instance.kill()));
-    await admin.end();
+    await Promise.all([checkerDb.end(), chaosDb.end()]);
   }
   return report;
 }
