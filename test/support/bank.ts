@@ -52,6 +52,9 @@ const pick = <T>(items: readonly T[]): T | undefined =>
   items.length ? items[randomInt(items.length)] : undefined;
 const today = () => new Date().toISOString().slice(0, 10);
 
+/** Whether a child process has ended (killed by a signal, it has a signalCode, no exitCode). */
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
 /** One service instance as a child process, restartable on the same port. */
 class Instance {
   child?: ChildProcess;
@@ -91,7 +94,7 @@ class Instance {
     child.stderr!.on('data', keep);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) {
+      if (exited(child)) {
         throw new Error(`instance ${this.name} exited while starting:\n${output}`);
       }
       const healthy = await fetch(`http://127.0.0.1:${this.port}/health`).then(
@@ -111,10 +114,10 @@ class Instance {
   async kill(): Promise<void> {
     this.up = false;
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    if (!child || exited(child)) return;
+    const gone = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
-    await exited;
+    await gone;
   }
 }
 
