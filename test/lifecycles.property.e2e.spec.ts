@@ -32,6 +32,13 @@ describe('Lifecycles against a model', () => {
   const answer = (result: GraphQLResponse) => codes(result)[0] ?? 'OK';
   const row = async <T>(sql: string, params: unknown[]): Promise<T> =>
     ((await sut.dataSource.query(sql, params)) as T[])[0];
+  const committedHours = async (person: Person): Promise<number> =>
+    (
+      await row<{ committed: number }>(
+        `SELECT committed_hours_per_week AS committed FROM employee WHERE id = $1`,
+        [person.employee.id],
+      )
+    ).committed;
 
   describe('a need, its bids, engagements and time', () => {
     type BidStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED' | 'WITHDRAWN';
@@ -83,11 +90,7 @@ describe('Lifecycles against a model', () => {
       expect(Number(escrow.balance)).toBe(m.escrow);
       expect(await probe.teamBalance(r.buyer.id)).toBe(m.buyer);
       for (const [i, worker] of r.workers.entries()) {
-        const { committed } = await row<{ committed: number }>(
-          `SELECT committed_hours_per_week AS committed FROM employee WHERE id = $1`,
-          [worker.employee.id],
-        );
-        expect(committed).toBe(m.committed[i]);
+        expect(await committedHours(worker)).toBe(m.committed[i]);
         expect(await probe.teamBalance(r.teams[i].id)).toBe(m.earned[i]);
       }
       for (const bid of m.bids) {
@@ -560,11 +563,7 @@ describe('Lifecycles against a model', () => {
         budget: m.status === 'ACTIVE' ? m.budget : 0,
       });
       for (const [i, worker] of r.workers.entries()) {
-        const { committed } = await row<{ committed: number }>(
-          `SELECT committed_hours_per_week AS committed FROM employee WHERE id = $1`,
-          [worker.employee.id],
-        );
-        expect(committed).toBe(m.committed[i]);
+        expect(await committedHours(worker)).toBe(m.committed[i]);
       }
       for (const [i, team] of r.funders.entries()) {
         expect(await probe.teamBalance(team.id)).toBe(m.funds[i]);
