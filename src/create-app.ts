@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { StatementCounter } from './database/statement-counter.js';
+import { RateLimits } from './common/rate-limit/rate-limits.js';
 
 /** The application as `main.ts` and the tests run it, on the given database. */
 export async function createApp(
@@ -20,6 +21,10 @@ export async function createApp(
   );
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // Behind a load balancer, req.ip (rate limits, logs) is the client's only with this set.
+  app.set('trust proxy', config.trustProxy);
+  // Every request counts against its address before any other work (health checks excepted).
+  app.use(app.get(RateLimits).addressMiddleware());
   // Security headers on every route (the dashboard page loads only its own scripts and styles).
   app.use(helmet());
   app.useBodyParser('json', { limit: '1mb' });

@@ -55,6 +55,16 @@ describe(loadConfig.name, () => {
     [{ LOGIN_RATE_LIMIT_PER_MINUTE: 'many' }, 'LOGIN_RATE_LIMIT_PER_MINUTE'],
     [{ OIDC_ISSUER: 'not a url' }, 'OIDC_ISSUER'],
     [{ OIDC_ISSUER: 'https://login.example.com' }, 'OIDC_AUDIENCE'],
+    [
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: 's'.repeat(40),
+        OIDC_ISSUER: 'http://login.example.com',
+        OIDC_AUDIENCE: 'mbd',
+      },
+      'OIDC_ISSUER',
+    ],
+    [{ TRUST_PROXY: 'yes please!' }, 'TRUST_PROXY'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  - ${variable}=`));

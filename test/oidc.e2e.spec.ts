@@ -63,14 +63,16 @@ describe('Single sign-on (OIDC)', () => {
 
   it('refuses tokens that are expired, for another audience, badly signed or unverified', async () => {
     const email = person.employee.email;
+    const verified = { email, email_verified: true };
     const other = (await generateKeyPair('RS256')).privateKey;
     const refused = [
-      await token({ email }, { expires: '-1m' }),
-      await token({ email }, { audience: 'someone-else' }),
-      await token({ email }, { signWith: other }),
+      await token(verified, { expires: '-1m' }),
+      await token(verified, { audience: 'someone-else' }),
+      await token(verified, { signWith: other }),
       await token({ email, email_verified: false }),
+      await token({ email }), // no email_verified claim: not vouched for
       await token({}),
-      await token({ email: 'nobody@example.test' }),
+      await token({ email: 'nobody@example.test', email_verified: true }),
     ];
     for (const bearer of refused) expect(codes(await me(bearer))).toEqual(['UNAUTHENTICATED']);
   });

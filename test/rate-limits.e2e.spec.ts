@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { STATEMENT_COUNT_HEADER } from '../src/common/graphql/statement-count.plugin.js';
 import { Factory, TEST_PASSWORD, type Person } from './support/factories.js';
 import { codes, startTestApp, type TestApp } from './support/test-app.js';
@@ -40,17 +41,35 @@ describe('Rate limits', () => {
       expect(codes(body)).toEqual(['RATE_LIMITED']);
       expect(body.errors[0].message).toMatch(/try again in \d+ s/);
       expect(body.data).toBeNull();
-      expect(Number(refused.headers.get(STATEMENT_COUNT_HEADER))).toBe(0);
+      expect(refused.headers.get(STATEMENT_COUNT_HEADER)).toBe('0');
     });
 
     it('limits each employee, leaving others alone, on GraphQL and HTTP routes', async () => {
       const [busy, other]: Person[] = [await factory.person(), await factory.person()];
+      // Tokens forged in the busy employee's name count for nobody: they cannot use it up.
+      const forged = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(busy.employee.id)
+        .setIssuer(sut.config.jwt.issuer)
+        .setAudience(sut.config.jwt.audience)
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode('not-the-secret-not-the-secret-not-the-secret'));
+      for (let i = 0; i < 6; i++) {
+        expect(codes(await sut.gql(ME, {}, forged))).toEqual(['UNAUTHENTICATED']);
+      }
       for (let i = 0; i < 4; i++) expect(codes(await sut.gql(ME, {}, busy.token))).toEqual([]);
       const csv = await fetch(`${sut.url}/export/team-pnl.csv`, {
         headers: { authorization: `Bearer ${busy.token}` },
       });
       expect(csv.status).toBe(200);
-      expect(codes(await sut.gql(ME, {}, busy.token))).toEqual(['RATE_LIMITED']);
+      const refused = await fetch(`${sut.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${busy.token}` },
+        body: JSON.stringify({ query: ME }),
+      });
+      expect(codes((await refused.json()) as any)).toEqual(['RATE_LIMITED']);
+      // Refused before the access guard reads the database.
+      expect(refused.headers.get(STATEMENT_COUNT_HEADER)).toBe('0');
       const refusedCsv = await fetch(`${sut.url}/export/team-pnl.csv`, {
         headers: { authorization: `Bearer ${busy.token}` },
       });
@@ -59,7 +78,7 @@ describe('Rate limits', () => {
       expect(codes(await sut.gql(ME, {}, other.token))).toEqual([]);
     });
 
-    it('limits each address, signed in or not', async () => {
+    it('limits each address, signed in or not, before any parsing, but never health checks', async () => {
       let refused = 0;
       for (let i = 0; i < 45; i++) {
         const person = i % 2 === 0 ? undefined : (await factory.person()).token;
@@ -67,6 +86,15 @@ describe('Rate limits', () => {
       }
       // 40 a minute from this address, some already spent by the tests above.
       expect(refused).toBeGreaterThanOrEqual(5);
+      // Even a request that would fail to parse is counted and refused, with the same code.
+      const garbage = await fetch(`${sut.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{{{' }),
+      });
+      expect(garbage.status).toBe(429);
+      expect(codes((await garbage.json()) as any)).toEqual(['RATE_LIMITED']);
+      expect((await fetch(`${sut.url}/health`)).status).toBe(200);
     });
   });
 

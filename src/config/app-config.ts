@@ -134,6 +134,12 @@ class EnvironmentVariables {
   @Max(1_000_000)
   LOGIN_RATE_LIMIT_PER_MINUTE = 10;
 
+  /** Express's `trust proxy`: `true`, a number of hops, or addresses/subnets (comma-separated). */
+  @Matches(/^(true|false|\d{1,2}|[\w.:/,\s-]+)$/, {
+    message: 'TRUST_PROXY must be true, false, a number of hops or a list of addresses',
+  })
+  TRUST_PROXY = 'false';
+
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER must be an http(s) URL' })
   OIDC_ISSUER?: string;
@@ -179,6 +185,8 @@ export interface AppConfig {
   };
   /** Requests a minute, per signed-in employee, per client address, and sign-in attempts. */
   readonly rateLimit: { readonly perUser: number; readonly perIp: number; readonly login: number };
+  /** Express's `trust proxy` setting. */
+  readonly trustProxy: boolean | number | string;
   /** Set: bearer tokens from this identity provider are accepted too, matched by e-mail. */
   readonly oidc?: { readonly issuer: string; readonly jwksUrl: string; readonly audience: string };
 }
@@ -201,14 +209,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   );
   const vars = plainToInstance(EnvironmentVariables, raw);
   const errors = validateSync(vars, { forbidUnknownValues: true });
-  if (errors.length > 0) {
-    throw new ConfigError(
-      errors.map((e) => {
-        const messages = Object.values(e.constraints ?? {}).join('; ');
-        return `${e.property}=${JSON.stringify(e.value)}: ${messages}`;
-      }),
-    );
+  const problems = errors.map((e) => {
+    const messages = Object.values(e.constraints ?? {}).join('; ');
+    return `${e.property}=${JSON.stringify(e.value)}: ${messages}`;
+  });
+  // In production, the identity provider's keys must come over TLS.
+  for (const name of ['OIDC_ISSUER', 'OIDC_JWKS_URL'] as const) {
+    const value = vars[name];
+    if (vars.NODE_ENV === 'production' && value?.startsWith('http://')) {
+      problems.push(`${name}=${JSON.stringify(value)}: must be an https URL in production`);
+    }
   }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: vars.NODE_ENV,
     port: vars.PORT,
@@ -241,6 +253,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perIp: vars.RATE_LIMIT_IP_PER_MINUTE,
       login: vars.LOGIN_RATE_LIMIT_PER_MINUTE,
     },
+    trustProxy:
+      vars.TRUST_PROXY === 'true'
+        ? true
+        : vars.TRUST_PROXY === 'false'
+          ? false
+          : /^\d+$/.test(vars.TRUST_PROXY)
+            ? Number(vars.TRUST_PROXY)
+            : vars.TRUST_PROXY,
     oidc:
       vars.OIDC_ISSUER && vars.OIDC_AUDIENCE
         ? {

@@ -205,6 +205,7 @@ export async function runBank(
   const chaosDb = new pg.Client({ connectionString: databaseUrl, application_name: 'bank-chaos' });
   await Promise.all([checkerDb.connect(), chaosDb.connect()]);
   const until = Date.now() + options.seconds * 1000;
+  const followUps: Promise<void>[] = [];
   let aborted = false;
   const running = () => !aborted && Date.now() < until;
 
@@ -419,16 +420,18 @@ export async function runBank(
           onSuccess: (data) => {
             const id = data.proposeIdea.idea.id as string;
             known.created.push({ table: 'idea', id });
-            // Submitted straight away, by its proposer.
-            void attempt({
-              name: 'submitIdea',
-              query: `mutation($input: IdeaRefInput!) { submitIdea(input: $input) { idea { id } } }`,
-              variables: { input: { ideaId: id } },
-              token: proposer.token,
-              idempotent: true,
-              onSuccess: () =>
-                known.submittedIdeas.push({ id, sponsor: sponsor.team, goal, pledged: 0 }),
-            });
+            // Submitted straight away, by its proposer (awaited before the final reckoning).
+            followUps.push(
+              attempt({
+                name: 'submitIdea',
+                query: `mutation($input: IdeaRefInput!) { submitIdea(input: $input) { idea { id } } }`,
+                variables: { input: { ideaId: id } },
+                token: proposer.token,
+                idempotent: true,
+                onSuccess: () =>
+                  known.submittedIdeas.push({ id, sponsor: sponsor.team, goal, pledged: 0 }),
+              }),
+            );
           },
         };
       },
@@ -629,8 +632,8 @@ export async function runBank(
     );
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failure) throw failure.reason;
-    // Let stragglers (submissions started by proposals) finish, then the final reckoning.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Submissions started by proposals finish, then the final reckoning.
+    await Promise.all(followUps);
     await check();
     for (const [memo, succeeded] of known.allocations) {
       const { rows } = await checkerDb.query(

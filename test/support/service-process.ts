@@ -22,7 +22,8 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
     ),
   );
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...inherited, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
+    // No Redis unless asked for: rate counters in a shared Redis would mix with other tests'.
+    env: { ...inherited, NODE_ENV: 'development', LOG_LEVEL: 'warn', REDIS_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

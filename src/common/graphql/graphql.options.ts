@@ -5,7 +5,7 @@ import type { GraphQLError } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { AppConfig } from '../../config/app-config.js';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error.js';
-import { QUERY_LIMITS, queryLimits } from './query-limits.js';
+import { QUERY_LIMITS, queryLimits, webSocketLimits } from './query-limits.js';
 import { statementCountPlugin } from './statement-count.plugin.js';
 import { connectionAuthorization, createGraphQLContext } from './graphql-context.js';
 
@@ -24,10 +24,11 @@ export function graphqlOptions(
   // graphql-ws does not go through Apollo: its results get the same error formatting here.
   const formatErrors = (errors: readonly GraphQLError[]) =>
     errors.map((e) => formatError(e.toJSON(), e));
-  const limits = queryLimits({
+  const limitOptions = {
     maxCost: config.graphql.maxCost,
-    suggestions: config.graphql.introspection,
-  });
+    introspection: config.graphql.introspection,
+  };
+  const limits = queryLimits(limitOptions);
   return {
     // Built in memory; the committed schema.gql is checked against it by test/schema.e2e-spec.ts.
     autoSchemaFile: true,
@@ -40,6 +41,7 @@ export function graphqlOptions(
         // No valid token, no connection (closed with 4403); each subscription is then
         // authorised like any query, by the access guard and its resolver.
         onConnect: (ctx) => verifyAuthorization(connectionAuthorization(ctx.connectionParams)),
+        ...webSocketLimits(limitOptions),
         onNext: (_ctx, _id, _payload, _args, result) =>
           result.errors ? { ...result, errors: formatErrors(result.errors) } : result,
         // Passed through to graphql-ws at run time, though Nest's type omits it.

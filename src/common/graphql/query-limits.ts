@@ -1,8 +1,21 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
-import { GraphQLError, type ValidationRule } from 'graphql';
+import {
+  getNullableType,
+  getOperationAST,
+  GraphQLError,
+  isListType,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { ServerOptions } from 'graphql-ws';
 import { ErrorCode } from '../errors/error-code.js';
 
 /** Limits on the shape of a document, checked before anything runs. */
@@ -13,6 +26,10 @@ export const QUERY_LIMITS = {
   maxDirectives: 10,
   /** Tokens in the document, counted while parsing. */
   maxTokens: 3_000,
+  /** What a plain list (no `first`) is priced at: a team's leads, a person's skills. */
+  assumedListSize: 5,
+  /** The most `first` can ask for (checked again by validation, which refuses more). */
+  maxPage: 100,
 } as const;
 
 /** A query refused for its shape or cost: QUERY_TOO_COMPLEX, HTTP 400, no resolver has run. */
@@ -21,9 +38,54 @@ export const queryTooComplex = (message: string): GraphQLError =>
     extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, http: { status: 400 } },
   });
 
-/** A connection or list with `first` costs its items' cost times `first`. */
-const connectionEstimator: ComplexityEstimator = ({ args, childComplexity }) =>
-  typeof args.first === 'number' ? 1 + childComplexity * args.first : undefined;
+/**
+ * A field taking `first` costs its items' cost times `first` (clamped to 0–100, so a negative
+ * or huge value, refused anyway by validation, cannot lower the price of its siblings); a plain
+ * list costs its items times an assumed size; a connection's own `nodes` and `edges` are
+ * already priced by its `first`.
+ */
+const estimator: ComplexityEstimator = ({ args, childComplexity, field, type }) => {
+  if (typeof args.first === 'number') {
+    return 1 + childComplexity * Math.min(Math.max(args.first, 0), QUERY_LIMITS.maxPage);
+  }
+  const isList = isListType(getNullableType(field.type));
+  if (isList && !type.name.endsWith('Connection')) {
+    return 1 + childComplexity * QUERY_LIMITS.assumedListSize;
+  }
+  return undefined;
+};
+
+/** The estimated cost of an operation; undefined when its variables do not fit it. */
+function costOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+): number | undefined {
+  try {
+    return getComplexity({
+      schema,
+      query: document,
+      operationName,
+      variables,
+      estimators: [estimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    // Variables that do not fit the operation: execution refuses the whole operation with
+    // BAD_USER_INPUT before any resolver runs, so there is nothing to price. Anything else
+    // is refused rather than let through unpriced.
+    if (error instanceof GraphQLError && /^Variable "\$/.test(error.message)) return undefined;
+    throw queryTooComplex('This query could not be priced');
+  }
+}
+
+function refuseIfTooCostly(cost: number | undefined, maxCost: number): void {
+  if (cost !== undefined && cost > maxCost) {
+    throw queryTooComplex(
+      `This query could cost ${cost}, more than the ${maxCost} allowed: ask for fewer items (smaller first) or fewer fields`,
+    );
+  }
+}
 
 /**
  * Refuses, after validation and before execution, operations whose estimated cost passes
@@ -36,29 +98,37 @@ function costLimitPlugin(maxCost: number): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch {
-            // Variables that do not fit the operation: execution refuses them with
-            // BAD_USER_INPUT before any resolver runs, so there is nothing to price.
-            return;
-          }
-          if (cost > maxCost) {
-            throw queryTooComplex(
-              `This query could cost ${cost}, more than the ${maxCost} allowed: ask for fewer items (smaller first) or fewer fields`,
-            );
-          }
+          const cost = costOf(
+            schema,
+            document,
+            request.operationName ?? undefined,
+            request.variables ?? {},
+          );
+          refuseIfTooCostly(cost, maxCost);
         },
       };
     },
   };
+}
+
+export interface QueryLimitOptions {
+  maxCost: number;
+  /** Introspection allowed (and field suggestions shown). */
+  introspection: boolean;
+}
+
+function armorOf(options: QueryLimitOptions) {
+  const reject: GraphQLArmorRejectCallback = (context, error) =>
+    context?.reportError(queryTooComplex(error.message));
+  const refusal = { propagateOnRejection: false, onReject: [reject] };
+  return new ApolloArmor({
+    maxDepth: { n: QUERY_LIMITS.maxDepth, ...refusal },
+    maxAliases: { n: QUERY_LIMITS.maxAliases, ...refusal },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...refusal },
+    maxTokens: { enabled: false },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: !options.introspection },
+  }).protect();
 }
 
 /**
@@ -66,23 +136,58 @@ function costLimitPlugin(maxCost: number): ApolloServerPlugin {
  * refusals carry QUERY_TOO_COMPLEX), field suggestions masked unless introspection is on,
  * and the cost limit above. Token counting is graphql-js's own `maxTokens` parse option.
  */
-export function queryLimits(options: { maxCost: number; suggestions: boolean }): {
+export function queryLimits(options: QueryLimitOptions): {
   plugins: ApolloServerPlugin[];
   validationRules: ValidationRule[];
 } {
-  const reject: GraphQLArmorRejectCallback = (context, error) =>
-    context?.reportError(queryTooComplex(error.message));
-  const refusal = { propagateOnRejection: false, onReject: [reject] };
-  const armor = new ApolloArmor({
-    maxDepth: { n: QUERY_LIMITS.maxDepth, ...refusal },
-    maxAliases: { n: QUERY_LIMITS.maxAliases, ...refusal },
-    maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...refusal },
-    maxTokens: { enabled: false },
-    costLimit: { enabled: false },
-    blockFieldSuggestion: { enabled: !options.suggestions },
-  }).protect();
+  const armor = armorOf(options);
   return {
     plugins: [...(armor.plugins as ApolloServerPlugin[]), costLimitPlugin(options.maxCost)],
     validationRules: armor.validationRules as ValidationRule[],
+  };
+}
+
+/**
+ * The same limits on the WebSocket endpoint, which graphql-ws serves without Apollo: tokens
+ * counted while parsing, only subscriptions (queries and mutations go over HTTP, where the
+ * rate limits apply), the armor rules, no introspection unless enabled, and the cost limit
+ * (with the subscription's variables when they fit).
+ */
+export function webSocketLimits(
+  options: QueryLimitOptions,
+): Pick<ServerOptions, 'onSubscribe' | 'validate'> {
+  const rules = [
+    ...specifiedRules,
+    ...(armorOf(options).validationRules as ValidationRule[]),
+    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
+  return {
+    onSubscribe: (_ctx, _id, payload) => {
+      let document: DocumentNode;
+      try {
+        document = parse(payload.query, { maxTokens: QUERY_LIMITS.maxTokens });
+      } catch (error) {
+        return [error instanceof GraphQLError ? error : queryTooComplex('Unreadable query')];
+      }
+      if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
+        return [
+          new GraphQLError(
+            'Only subscriptions are served over WebSocket: send queries and mutations over HTTP',
+            { extensions: { code: ErrorCode.BAD_USER_INPUT } },
+          ),
+        ];
+      }
+      return undefined;
+    },
+    validate: (schema, document) => {
+      const errors = validate(schema, document, rules);
+      if (errors.length > 0) return errors;
+      try {
+        refuseIfTooCostly(costOf(schema, document, undefined, {}), options.maxCost);
+      } catch (error) {
+        return [error as GraphQLError];
+      }
+      return [];
+    },
   };
 }

@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { RateLimitGuard } from './rate-limit.guard.js';
+import { RateLimits } from './rate-limits.js';
 
-/** Registers the rate limits as a global guard (see RateLimitGuard). */
-@Module({ providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }] })
+/** The rate limits: a global guard, and the counters that createApp's middleware also uses. */
+@Module({
+  providers: [RateLimits, { provide: APP_GUARD, useClass: RateLimitGuard }],
+  exports: [RateLimits],
+})
 export class RateLimitModule {}

@@ -13,6 +13,9 @@ function firstProblem(errors: ValidationError[], prefix = ''): { field: string; 
   return { field, message: `${error.property} is invalid` };
 }
 
+/** Nest's param types for client input; '3' is @nestjs/graphql's GqlParamtype.ARGS (not exported). */
+const CLIENT_INPUT = new Set(['body', 'query', 'param', '3']);
+
 /**
  * The path of the first string PostgreSQL would refuse or silently alter: one holding U+0000,
  * or one that is not well-formed Unicode (a lone surrogate, stored as U+FFFD).
@@ -51,7 +54,10 @@ export class InputValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const malformed = malformedTextAt(value, metadata.data ?? '');
+    // Client input only: GraphQL arguments, HTTP bodies, queries and route params; not
+    // parents, contexts or custom decorators.
+    const clientInput = CLIENT_INPUT.has(String(metadata.type));
+    const malformed = clientInput ? malformedTextAt(value, metadata.data ?? '') : undefined;
     if (malformed) {
       throw new DomainError(
         ErrorCode.BAD_USER_INPUT,
