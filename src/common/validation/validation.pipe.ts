@@ -54,10 +54,12 @@ export class InputValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    // Client input only: GraphQL arguments, HTTP bodies, queries and route params; not
-    // parents, contexts or custom decorators.
-    const clientInput = CLIENT_INPUT.has(String(metadata.type));
-    const malformed = clientInput ? malformedTextAt(value, metadata.data ?? '') : undefined;
+    // Client input only: GraphQL arguments, HTTP bodies, queries and route params. Parents,
+    // contexts and custom decorators pass untouched: Nest applies global pipes to every
+    // resolver parameter, and validating each parent object of every field would cost more
+    // than resolving it.
+    if (!CLIENT_INPUT.has(String(metadata.type))) return value;
+    const malformed = malformedTextAt(value, metadata.data ?? '');
     if (malformed) {
       throw new DomainError(
         ErrorCode.BAD_USER_INPUT,
