@@ -1,4 +1,7 @@
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
 import type { GraphQLError } from 'graphql';
@@ -58,6 +61,9 @@ export function graphqlOptions(
     validationRules: limits.validationRules,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // No HTTP caching of GraphQL answers here: without this plugin's per-field hook, Apollo
+      // resolves fields without wrapping each one.
+      ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,
       ...(config.sqlStatementHeader ? [statementCountPlugin] : []),
     ],
