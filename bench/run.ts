@@ -7,7 +7,8 @@
  * The benchmark database (mbd_bench) is created on that server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import autocannon from 'autocannon';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,8 +76,11 @@ async function prepareDatabase(serverUrl: string, regenerate: boolean): Promise<
   return url.toString();
 }
 
-async function startService(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+async function startService(
+  databaseUrl: string,
+): Promise<{ url: string; child: ChildProcess; coldStartMs: number }> {
   const port = await freePort();
+  const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
     env: {
       ...process.env,
@@ -95,16 +99,82 @@ async function startService(databaseUrl: string): Promise<{ url: string; child: 
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
+  // Cold start: from spawning the process to the first answered GraphQL query.
   for (;;) {
     if (child.exitCode !== null) throw new Error('the service exited during start-up');
-    const healthy = await fetch(`${url}/health`).then(
+    const answered = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    }).then(
       (r) => r.ok,
       () => false,
     );
-    if (healthy) return { url, child };
-    if (Date.now() > deadline) throw new Error('the service did not become healthy');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (answered) {
+      return { url, child, coldStartMs: Number(process.hrtime.bigint() - started) / 1e6 };
+    }
+    if (Date.now() > deadline) throw new Error('the service did not answer');
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** The service's peak resident memory so far (Linux VmHWM), in MB. */
+async function peakRssMb(pid: number): Promise<number | null> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Math.round(Number(kb) / 1024) : null;
+}
+
+interface Throughput {
+  scenario: string;
+  connections: number;
+  seconds: number;
+  requestsPerSecond: number;
+  p50: number;
+  /** autocannon's histogram has no p95: it lies between these two. */
+  p90: number;
+  p97_5: number;
+  p99: number;
+  statements: number;
+  failed: number;
+}
+
+/** Loads one operation with autocannon (after checking that it answers without errors). */
+async function throughput(
+  url: string,
+  token: string,
+  scenario: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<Throughput> {
+  const body = JSON.stringify({ query, variables });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  const probe = await fetch(`${url}/graphql`, { method: 'POST', headers, body });
+  const answer = (await probe.json()) as { errors?: unknown };
+  if (answer.errors) throw new Error(`${scenario}: ${JSON.stringify(answer.errors)}`);
+  const statements = Number(probe.headers.get('x-sql-statements'));
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const result = await autocannon({
+    url: `${url}/graphql`,
+    method: 'POST',
+    headers,
+    body,
+    connections,
+    duration: seconds,
+  });
+  return {
+    scenario,
+    connections,
+    seconds,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p97_5: result.latency.p97_5,
+    p99: result.latency.p99,
+    statements,
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -236,6 +306,52 @@ async function main(): Promise<void> {
     await writeFile(
       path.join(results, 'dashboards.json'),
       `${JSON.stringify({ at: new Date().toISOString(), size: LARGE, timings }, null, 2)}\n`,
+    );
+
+    const initiative = (await (
+      await fetch(`${service.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ initiatives(first: 1) { nodes { id } } }' }),
+      })
+    ).json()) as { data: { initiatives: { nodes: { id: string }[] } } };
+    log(`\nThroughput under load (autocannon):`);
+    const loads: Throughput[] = [];
+    for (const [scenario, query, variables] of [
+      [
+        'nested list: needs(first: 50) with buyer, bids, bidders, skills',
+        `query($team: ID!) { needs(first: 50, filter: { buyerTeamId: $team }) { nodes {
+            id title status hoursPerWeek ratePerHour buyer { ... on Team { id name } }
+            bids(first: 10) { nodes { id hoursPerWeek ratePerHour status
+              bidder { id name skills { level skill { name } } } } } } } }`,
+        { team: teamId },
+      ],
+      [
+        'single object: initiative(id) with metrics and members',
+        `query($id: ID!) { initiative(id: $id) { id title status budget spent outcomeScore
+            owner { name } members { hoursPerWeek employee { name } }
+            metrics { name unit baseline target progressPercent latest { value at } } } }`,
+        { id: initiative.data.initiatives.nodes[0].id },
+      ],
+    ] as [string, string, Record<string, unknown>][]) {
+      loads.push(await throughput(service.url, token, scenario, query, variables));
+    }
+    console.table(loads);
+    const rss = await peakRssMb(service.child.pid!);
+    log(`Cold start to first answered query: ${service.coldStartMs.toFixed(0)} ms`);
+    log(`Peak RSS of the service: ${rss ?? 'unknown'} MB`);
+    await writeFile(
+      path.join(results, 'throughput.json'),
+      `${JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          coldStartMs: Math.round(service.coldStartMs),
+          peakRssMb: rss,
+          loads,
+        },
+        null,
+        2,
+      )}\n`,
     );
   } finally {
     service.child.kill('SIGTERM');
