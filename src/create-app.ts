@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import { pinoHttp } from 'pino-http';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { StatementCounter } from './database/statement-counter.js';
+import { httpLogOptions } from './common/logging/logger.options.js';
 import { RateLimits } from './common/rate-limit/rate-limits.js';
 
 /** The application as `main.ts` and the tests run it, on the given database. */
@@ -25,6 +27,7 @@ export async function createApp(
   app.set('trust proxy', config.trustProxy);
   // Every request counts against its address before any other work (health checks excepted).
   app.use(app.get(RateLimits).addressMiddleware());
+  app.use(pinoHttp({ ...httpLogOptions(config), logger: PinoLogger.root }));
   // Security headers on every route (the dashboard page loads only its own scripts and styles).
   app.use(helmet());
   app.useBodyParser('json', { limit: '1mb' });

@@ -3,6 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../setup/test-database.js';
+import { findViolations } from '../../src/database/invariants.js';
 import type { TeamEntity } from '../../src/modules/team/team.entity.js';
 import type { Factory, Person } from './factories.js';
 import { TEST_JWT_SECRET } from './test-app.js';
@@ -565,59 +566,7 @@ export async function runBank(
   /** Every invariant, read in one consistent snapshot. */
   async function check(): Promise<void> {
     report.invariantChecks++;
-    await checkerDb.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    try {
-      const findings: [string, string][] = [
-        ['balances do not sum to 0', `SELECT 1 FROM account HAVING sum(balance) <> 0`],
-        ['an account below 0', `SELECT id FROM account WHERE balance < 0 AND kind <> 'ISSUANCE'`],
-        [
-          'a balance differs from its transfers',
-          `SELECT a.id FROM account a
-             LEFT JOIN (SELECT to_account_id AS id, sum(amount) AS n FROM transfer GROUP BY 1) i ON i.id = a.id
-             LEFT JOIN (SELECT from_account_id AS id, sum(amount) AS n FROM transfer GROUP BY 1) o ON o.id = a.id
-            WHERE a.balance <> coalesce(i.n, 0) - coalesce(o.n, 0)`,
-        ],
-        [
-          'the weekly flow summary differs from the transfers',
-          `SELECT f.account_id FROM (
-             SELECT account_id, sum(amount_in) - sum(amount_out) AS n FROM account_flow GROUP BY 1) f
-             JOIN account a ON a.id = f.account_id WHERE f.n <> a.balance`,
-        ],
-        [
-          'an employee over capacity, or committed hours that differ from their work',
-          `SELECT e.id FROM employee e
-             LEFT JOIN (SELECT employee_id, sum(hours) AS h FROM (
-               SELECT employee_id, hours_per_week AS hours FROM engagement WHERE status = 'ACTIVE'
-               UNION ALL SELECT employee_id, hours_per_week FROM initiative_member WHERE left_at IS NULL) w
-               GROUP BY 1) c ON c.employee_id = e.id
-            WHERE e.committed_hours_per_week > e.weekly_capacity_hours
-               OR e.committed_hours_per_week <> coalesce(c.h, 0)`,
-        ],
-        [
-          'a need over-filled',
-          `SELECT id FROM need WHERE accepted_hours_per_week > hours_per_week`,
-        ],
-        [
-          'an engagement paid past its hours, or logged hours that differ from its time logs',
-          `SELECT g.id FROM engagement g
-             LEFT JOIN (SELECT engagement_id, sum(hours) AS h FROM time_log GROUP BY 1) t ON t.engagement_id = g.id
-            WHERE g.logged_hours > g.total_hours OR g.logged_hours <> coalesce(t.h, 0)`,
-        ],
-        [
-          'an idea pledged past its goal, or a pledged total that differs from its pledges',
-          `SELECT d.id FROM idea d
-             LEFT JOIN (SELECT idea_id, sum(amount) AS n FROM pledge GROUP BY 1) p ON p.idea_id = d.id
-            WHERE d.pledged_total > d.funding_goal
-               OR (d.status IN ('SUBMITTED', 'FUNDED') AND d.pledged_total <> coalesce(p.n, 0))`,
-        ],
-      ];
-      for (const [violation, sql] of findings) {
-        const { rowCount } = await checkerDb.query(sql);
-        if (rowCount) report.violations.push(`${violation} (${rowCount} rows)`);
-      }
-    } finally {
-      await checkerDb.query('ROLLBACK');
-    }
+    report.violations.push(...(await findViolations((sql) => checkerDb.query(sql))));
   }
 
   try {

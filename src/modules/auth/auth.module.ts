@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { EmployeeModule } from '../employee/employee.module.js';
 import { AccessGuard } from './access.guard.js';
@@ -10,7 +13,18 @@ import { OidcVerifier } from './oidc.verifier.js';
 import { TokenService } from './token.service.js';
 
 @Module({
-  imports: [JwtModule.register({}), AuditModule, EmployeeModule],
+  imports: [
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      // A key object, not the string: jsonwebtoken would otherwise try the secret as a public
+      // key first on every verification and fall back after the exception.
+      useFactory: (config: AppConfig) => ({
+        secret: createSecretKey(Buffer.from(config.jwt.secret)),
+      }),
+    }),
+    AuditModule,
+    EmployeeModule,
+  ],
   providers: [
     TokenService,
     OidcVerifier,

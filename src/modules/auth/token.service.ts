@@ -18,20 +18,19 @@ export class TokenService {
   ) {}
 
   async issue(employeeId: string): Promise<IssuedToken> {
-    const { ttlSeconds, issuer, audience, secret } = this.config.jwt;
+    const { ttlSeconds, issuer, audience } = this.config.jwt;
     const token = await this.jwt.signAsync(
       {},
-      { subject: employeeId, expiresIn: ttlSeconds, issuer, audience, secret, algorithm: 'HS256' },
+      { subject: employeeId, expiresIn: ttlSeconds, issuer, audience, algorithm: 'HS256' },
     );
     return { token, expiresAt: new Date(Date.now() + ttlSeconds * 1000) };
   }
 
   /** The employee id the token was issued to; UNAUTHENTICATED if it is not valid now. */
   async verify(token: string): Promise<string> {
-    const { issuer, audience, secret } = this.config.jwt;
+    const { issuer, audience } = this.config.jwt;
     try {
       const payload = await this.jwt.verifyAsync<{ sub?: unknown }>(token, {
-        secret,
         issuer,
         audience,
         algorithms: ['HS256'],

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Skill } from '../skill/skill.model.js';
 import { Connection } from '../../common/graphql/connection.js';
 import { TeamRole } from '../team/team-role.js';
 
@@ -60,6 +61,10 @@ export class TeamMembershipConnection extends Connection(TeamMembership) {}
 export class EmployeeSkill {
   @Field(() => Int)
   level: number;
+
+  /** Read with the level (one join), so a list of people with skills costs no extra lookups. */
+  @Field(() => Skill)
+  skill: Skill;
 
   skillId: string;
   employeeId: string;

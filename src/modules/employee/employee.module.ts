@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { SkillModule } from '../skill/skill.module.js';
 import { TeamModule } from '../team/team.module.js';
-import { EmployeeResolver, EmployeeSkillResolver } from './employee.resolver.js';
+import { EmployeeResolver } from './employee.resolver.js';
 import { EmployeeService } from './employee.service.js';
 import { CapacityService } from './capacity.service.js';
 import { TeamMembersResolver, TeamMembershipResolver } from './team-membership.resolver.js';
@@ -22,7 +22,6 @@ import { TeamMembershipEntity } from './team-membership.entity.js';
     CapacityService,
     EmployeeService,
     EmployeeResolver,
-    EmployeeSkillResolver,
     TeamMembershipResolver,
     TeamMembersResolver,
   ],

@@ -2,10 +2,9 @@ import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nest
 import { Access, AdminOnly, Allow, arg } from '../../common/auth/access.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
-import { Skill } from '../skill/skill.model.js';
-import { SkillService } from '../skill/skill.service.js';
 import { Team } from '../team/team.model.js';
 import { TeamService } from '../team/team.service.js';
 import { CreateEmployeeInput } from './dto/create-employee.input.js';
@@ -71,23 +70,7 @@ export class EmployeeResolver {
   }
 
   @ResolveField(() => [EmployeeSkill], { description: 'Strongest first.' })
-  skills(
-    @Parent() employee: Employee,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<EmployeeSkill[]> {
+  skills(employee: Employee, _: unknown, { loaders }: GraphQLContext): Promise<EmployeeSkill[]> {
     return loaders.get(this.employeeService.skillsByEmployee).load(employee.id);
-  }
-}
-
-@Resolver(() => EmployeeSkill)
-export class EmployeeSkillResolver {
-  constructor(private readonly skillService: SkillService) {}
-
-  @ResolveField(() => Skill)
-  async skill(
-    @Parent() employeeSkill: EmployeeSkill,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<Skill> {
-    return (await loaders.get(this.skillService.byId).load(employeeSkill.skillId))!;
   }
 }

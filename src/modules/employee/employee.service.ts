@@ -260,12 +260,13 @@ export class EmployeeService {
   /** An employee's skills, strongest first. */
   readonly skillsByEmployee = new BatchLoader<string, EmployeeSkill[]>(async (employeeIds) => {
     const rows = (await this.dataSource.query(
-      `SELECT s.employee_id AS "employeeId", s.skill_id AS "skillId", s.level
+      `SELECT s.employee_id AS "employeeId", s.skill_id AS "skillId", s.level, k.name
          FROM employee_skill s JOIN skill k ON k.id = s.skill_id
         WHERE s.employee_id = ANY($1) ORDER BY s.level DESC, k.normalized_name`,
       [[...employeeIds]],
-    )) as EmployeeSkill[];
-    return groupedByKey(employeeIds, rows, (s) => s.employeeId);
+    )) as (Omit<EmployeeSkill, 'skill'> & { name: string })[];
+    const skills = rows.map(({ name, ...row }) => ({ ...row, skill: { id: row.skillId, name } }));
+    return groupedByKey(employeeIds, skills, (s) => s.employeeId);
   });
 
   /** A team's leads, by name. */

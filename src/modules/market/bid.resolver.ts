@@ -98,7 +98,7 @@ export class BidResolver {
   }
 
   @ResolveField(() => Employee)
-  async bidder(@Parent() bid: Bid, @Loaders() loaders: RequestLoaders): Promise<Employee> {
+  async bidder(bid: Bid, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
     return (await loaders.get(this.employeeService.byId).load(bid.bidderId))!;
   }
 

@@ -4,6 +4,7 @@ import { forbidden } from '../../common/errors/domain-error.js';
 import { toConnection } from '../../common/graphql/connection.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Employee } from '../employee/employee.model.js';
@@ -92,7 +93,7 @@ export class NeedResolver {
   }
 
   @ResolveField(() => NeedBuyer)
-  async buyer(@Parent() need: Need, @Loaders() loaders: RequestLoaders): Promise<typeof NeedBuyer> {
+  async buyer(need: Need, _: unknown, { loaders }: GraphQLContext): Promise<typeof NeedBuyer> {
     const buyer =
       need.buyerKind === BuyerKind.INITIATIVE
         ? await loaders.get(this.initiativeService.byId).load(need.buyerId)
