@@ -1,7 +1,6 @@
-import { Args, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { Args, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { AdminOnly } from '../../common/auth/access.js';
-import { Loaders } from '../../common/graphql/decorators.js';
-import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { Employee } from '../employee/employee.model.js';
 import { EmployeeService } from '../employee/employee.service.js';
 import { AuditEvent, AuditEventConnection } from './audit-event.model.js';
@@ -23,8 +22,9 @@ export class AuditLogResolver {
 
   @ResolveField(() => Employee, { nullable: true, description: 'None for the system itself.' })
   actor(
-    @Parent() event: AuditEvent,
-    @Loaders() loaders: RequestLoaders,
+    event: AuditEvent,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Employee | null> | null {
     return event.actorId ? loaders.get(this.employees.byId).load(event.actorId) : null;
   }

@@ -1,3 +1,4 @@
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Access, AdminOnly } from '../../common/auth/access.js';
 import type { Actor } from '../../common/auth/actor.js';
@@ -73,7 +74,11 @@ export class TeamLedgerResolver {
   }
 
   @ResolveField(() => PnlFigures, { description: 'The P&L over the period.' })
-  async pnl(@Parent() ledger: TeamLedger, @Loaders() loaders: RequestLoaders): Promise<PnlFigures> {
+  pnl(ledger: TeamLedger, _: unknown, { loaders }: GraphQLContext): Promise<PnlFigures> {
+    return this.pnlFigures(ledger, loaders);
+  }
+
+  private async pnlFigures(ledger: TeamLedger, loaders: RequestLoaders): Promise<PnlFigures> {
     return pnlOf(
       await loaders
         .get(this.flows.totals)
@@ -84,22 +89,19 @@ export class TeamLedgerResolver {
   @ResolveField(() => CreditsScalar, {
     description: 'Earned from the market over the period (pnl.earned).',
   })
-  async earned(@Parent() ledger: TeamLedger, @Loaders() loaders: RequestLoaders): Promise<number> {
-    return (await this.pnl(ledger, loaders)).earned;
+  async earned(ledger: TeamLedger, _: unknown, { loaders }: GraphQLContext): Promise<number> {
+    return (await this.pnlFigures(ledger, loaders)).earned;
   }
 
   @ResolveField(() => CreditsScalar, { description: 'Spent on needs over the period (pnl.spent).' })
-  async spent(@Parent() ledger: TeamLedger, @Loaders() loaders: RequestLoaders): Promise<number> {
-    return (await this.pnl(ledger, loaders)).spent;
+  async spent(ledger: TeamLedger, _: unknown, { loaders }: GraphQLContext): Promise<number> {
+    return (await this.pnlFigures(ledger, loaders)).spent;
   }
 
   @ResolveField(() => [PnlWeek], {
     description: 'Week by week over the period, for charts (quiet weeks left out).',
   })
-  async weekly(
-    @Parent() ledger: TeamLedger,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<PnlWeek[]> {
+  async weekly(ledger: TeamLedger, _: unknown, { loaders }: GraphQLContext): Promise<PnlWeek[]> {
     const weeks = await loaders
       .get(this.flows.weekly)
       .load({ accountId: ledger.account.id, weeks: ledger.weeks });
@@ -183,8 +185,9 @@ export class LedgerEntryResolver {
 
   @ResolveField(() => LedgerAccount, { description: 'Where the credits came from or went to.' })
   async counterparty(
-    @Parent() entry: LedgerEntry,
-    @Loaders() loaders: RequestLoaders,
+    entry: LedgerEntry,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<LedgerAccount> {
     return (await loaders.get(this.ledger.accountById).load(entry.counterpartyAccountId))!;
   }
@@ -195,18 +198,12 @@ export class TransferResolver {
   constructor(private readonly ledger: LedgerService) {}
 
   @ResolveField(() => LedgerAccount)
-  async from(
-    @Parent() transfer: Transfer,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<LedgerAccount> {
+  async from(transfer: Transfer, _: unknown, { loaders }: GraphQLContext): Promise<LedgerAccount> {
     return (await loaders.get(this.ledger.accountById).load(transfer.fromAccountId))!;
   }
 
   @ResolveField(() => LedgerAccount)
-  async to(
-    @Parent() transfer: Transfer,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<LedgerAccount> {
+  async to(transfer: Transfer, _: unknown, { loaders }: GraphQLContext): Promise<LedgerAccount> {
     return (await loaders.get(this.ledger.accountById).load(transfer.toAccountId))!;
   }
 }
@@ -217,8 +214,9 @@ export class LedgerAccountResolver {
 
   @ResolveField(() => Team, { nullable: true, description: 'The team, for a TEAM account.' })
   team(
-    @Parent() account: LedgerAccount,
-    @Loaders() loaders: RequestLoaders,
+    account: LedgerAccount,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Team | null> | null {
     return account.kind === AccountKind.TEAM && account.ownerId
       ? loaders.get(this.teams.byId).load(account.ownerId)

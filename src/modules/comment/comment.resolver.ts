@@ -1,3 +1,4 @@
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
 import { ConnectionArgs, toConnection } from '../../common/graphql/connection.js';
@@ -50,7 +51,7 @@ export class CommentResolver {
   }
 
   @ResolveField(() => Employee)
-  async author(@Parent() comment: Comment, @Loaders() loaders: RequestLoaders): Promise<Employee> {
+  async author(comment: Comment, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
     return (await loaders.get(this.employeeService.byId).load(comment.authorId))!;
   }
 }

@@ -1,8 +1,8 @@
-import { Args, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { Args, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
 import { DateRange } from '../../common/graphql/date-range.js';
-import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
-import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
+import { CurrentActor } from '../../common/graphql/decorators.js';
 import { PnlWeek } from '../budget/budget.models.js';
 import { pnlOf } from '../budget/pnl.js';
 import { InitiativeService } from '../initiative/initiative.service.js';
@@ -88,16 +88,18 @@ export class InitiativeOutcomeResolver {
 
   @ResolveField(() => Initiative)
   async initiative(
-    @Parent() outcome: InitiativeOutcome,
-    @Loaders() loaders: RequestLoaders,
+    outcome: InitiativeOutcome,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Initiative> {
     return (await loaders.get(this.initiativeService.byId).load(outcome.initiativeId))!;
   }
 
   @ResolveField(() => Team)
   async sponsorTeam(
-    @Parent() outcome: InitiativeOutcome,
-    @Loaders() loaders: RequestLoaders,
+    outcome: InitiativeOutcome,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Team> {
     return (await loaders.get(this.teamService.byId).load(outcome.sponsorTeamId))!;
   }
@@ -106,8 +108,9 @@ export class InitiativeOutcomeResolver {
     description: 'The home teams of the people who have been members.',
   })
   async memberTeams(
-    @Parent() outcome: InitiativeOutcome,
-    @Loaders() loaders: RequestLoaders,
+    outcome: InitiativeOutcome,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Team[]> {
     const teams = await loaders.get(this.teamService.byId).loadMany(outcome.memberTeamIds);
     return teams.filter((team): team is Team => !!team && !(team instanceof Error));
@@ -115,8 +118,9 @@ export class InitiativeOutcomeResolver {
 
   @ResolveField(() => [MetricOutcome])
   async metrics(
-    @Parent() outcome: InitiativeOutcome,
-    @Loaders() loaders: RequestLoaders,
+    outcome: InitiativeOutcome,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<MetricOutcome[]> {
     const metrics = await loaders.get(this.initiativeService.metrics).load(outcome.initiativeId);
     const series = await loaders
@@ -141,10 +145,7 @@ export class SkillMarketStatsResolver {
   constructor(private readonly skillService: SkillService) {}
 
   @ResolveField(() => Skill)
-  async skill(
-    @Parent() stats: SkillMarketStats,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<Skill> {
+  async skill(stats: SkillMarketStats, _: unknown, { loaders }: GraphQLContext): Promise<Skill> {
     return (await loaders.get(this.skillService.byId).load(stats.skillId))!;
   }
 }
@@ -157,14 +158,14 @@ export class TeamPnlResolver {
   ) {}
 
   @ResolveField(() => Team)
-  async team(@Parent() pnl: TeamPnl, @Loaders() loaders: RequestLoaders): Promise<Team> {
+  async team(pnl: TeamPnl, _: unknown, { loaders }: GraphQLContext): Promise<Team> {
     return (await loaders.get(this.teamService.byId).load(pnl.teamId))!;
   }
 
   @ResolveField(() => [PnlWeek], {
     description: 'Week by week over the period (quiet weeks left out).',
   })
-  async weekly(@Parent() pnl: TeamPnl, @Loaders() loaders: RequestLoaders): Promise<PnlWeek[]> {
+  async weekly(pnl: TeamPnl, _: unknown, { loaders }: GraphQLContext): Promise<PnlWeek[]> {
     const weeks = await loaders
       .get(this.flows.weekly)
       .load({ accountId: pnl.accountId, weeks: pnl.weeks });
@@ -177,7 +178,7 @@ export class TeamPnlReportResolver {
   @ResolveField(() => [PnlWeek], {
     description: 'All the teams in the report together, week by week.',
   })
-  weekly(@Parent() report: TeamPnlReport): PnlWeek[] {
+  weekly(report: TeamPnlReport): PnlWeek[] {
     return report.combinedWeekly.map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
   }
 }

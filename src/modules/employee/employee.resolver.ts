@@ -1,9 +1,8 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Access, AdminOnly, Allow, arg } from '../../common/auth/access.js';
 import type { Actor } from '../../common/auth/actor.js';
-import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
+import { CurrentActor } from '../../common/graphql/decorators.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
-import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Team } from '../team/team.model.js';
 import { TeamService } from '../team/team.service.js';
@@ -57,14 +56,15 @@ export class EmployeeResolver {
   }
 
   @ResolveField(() => Team, { description: 'Where their market earnings go.' })
-  async homeTeam(@Parent() employee: Employee, @Loaders() loaders: RequestLoaders): Promise<Team> {
+  async homeTeam(employee: Employee, _: unknown, { loaders }: GraphQLContext): Promise<Team> {
     return (await loaders.get(this.teamService.byId).load(employee.homeTeamId))!;
   }
 
   @ResolveField(() => [TeamMembership])
   memberships(
-    @Parent() employee: Employee,
-    @Loaders() loaders: RequestLoaders,
+    employee: Employee,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<TeamMembership[]> {
     return loaders.get(this.employeeService.membershipsByEmployee).load(employee.id);
   }

@@ -1,3 +1,4 @@
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Args, Int, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { AdminOnly } from '../../common/auth/access.js';
 import type { Actor } from '../../common/auth/actor.js';
@@ -30,17 +31,15 @@ export class TeamMembershipResolver {
   }
 
   @ResolveField(() => Team)
-  async team(
-    @Parent() membership: TeamMembership,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<Team> {
+  async team(membership: TeamMembership, _: unknown, { loaders }: GraphQLContext): Promise<Team> {
     return (await loaders.get(this.teams.byId).load(membership.teamId))!;
   }
 
   @ResolveField(() => Employee)
   async employee(
-    @Parent() membership: TeamMembership,
-    @Loaders() loaders: RequestLoaders,
+    membership: TeamMembership,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Employee> {
     return (await loaders.get(this.employees.byId).load(membership.employeeId))!;
   }
@@ -70,12 +69,12 @@ export class TeamMembersResolver {
   }
 
   @ResolveField(() => Int)
-  memberCount(@Parent() team: Team, @Loaders() loaders: RequestLoaders): Promise<number> {
+  memberCount(team: Team, _: unknown, { loaders }: GraphQLContext): Promise<number> {
     return loaders.get(this.employees.memberCountByTeam).load(team.id);
   }
 
   @ResolveField(() => [Employee], { description: 'The team leads, by name.' })
-  leads(@Parent() team: Team, @Loaders() loaders: RequestLoaders): Promise<Employee[]> {
+  leads(team: Team, _: unknown, { loaders }: GraphQLContext): Promise<Employee[]> {
     return loaders.get(this.employees.leadsByTeam).load(team.id);
   }
 }

@@ -161,34 +161,34 @@ export class IdeaResolver {
   }
 
   @ResolveField(() => Employee)
-  async proposer(@Parent() idea: Idea, @Loaders() loaders: RequestLoaders): Promise<Employee> {
+  async proposer(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
     return (await loaders.get(this.employeeService.byId).load(idea.proposerId))!;
   }
 
   @ResolveField(() => Team)
-  async sponsorTeam(@Parent() idea: Idea, @Loaders() loaders: RequestLoaders): Promise<Team> {
+  async sponsorTeam(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Team> {
     return (await loaders.get(this.teamService.byId).load(idea.sponsorTeamId))!;
   }
 
   @ResolveField(() => [Skill])
-  async skillsNeeded(@Parent() idea: Idea, @Loaders() loaders: RequestLoaders): Promise<Skill[]> {
+  async skillsNeeded(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Skill[]> {
     const ids = await loaders.get(this.ideaService.skillIds).load(idea.id);
     const skills = await loaders.get(this.skillService.byId).loadMany(ids);
     return skills.filter((skill): skill is SkillEntity => !!skill && !(skill instanceof Error));
   }
 
   @ResolveField(() => Float, { description: 'pledgedTotal ÷ fundingGoal, in percent.' })
-  fundedPercent(@Parent() idea: Idea): number {
+  fundedPercent(idea: Idea): number {
     return Math.round((idea.pledgedTotal / idea.fundingGoal) * 1000) / 10;
   }
 
   @ResolveField(() => CreditsScalar, { description: 'Credits still needed to reach the goal.' })
-  remainingToFund(@Parent() idea: Idea): number {
+  remainingToFund(idea: Idea): number {
     return idea.fundingGoal - idea.pledgedTotal;
   }
 
   @ResolveField(() => [Pledge], { description: 'Oldest first.' })
-  pledges(@Parent() idea: Idea, @Loaders() loaders: RequestLoaders): Promise<Pledge[]> {
+  pledges(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Pledge[]> {
     return loaders.get(this.ideaService.pledges).load(idea.id);
   }
 
@@ -214,8 +214,9 @@ export class IdeaResolver {
 
   @ResolveField(() => Initiative, { nullable: true, description: 'What it became, once approved.' })
   initiative(
-    @Parent() idea: Idea,
-    @Loaders() loaders: RequestLoaders,
+    idea: Idea,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Initiative | null> | null {
     return idea.initiativeId
       ? loaders.get(this.initiativeService.byId).load(idea.initiativeId)
@@ -228,7 +229,7 @@ export class SimilarIdeaResolver {
   constructor(private readonly ideaService: IdeaService) {}
 
   @ResolveField(() => Idea)
-  async idea(@Parent() similar: SimilarIdea, @Loaders() loaders: RequestLoaders): Promise<Idea> {
+  async idea(similar: SimilarIdea, _: unknown, { loaders }: GraphQLContext): Promise<Idea> {
     return (await loaders.get(this.ideaService.byId).load(similar.ideaId))!;
   }
 }
@@ -241,12 +242,12 @@ export class PledgeResolver {
   ) {}
 
   @ResolveField(() => Team)
-  async team(@Parent() pledge: Pledge, @Loaders() loaders: RequestLoaders): Promise<Team> {
+  async team(pledge: Pledge, _: unknown, { loaders }: GraphQLContext): Promise<Team> {
     return (await loaders.get(this.teamService.byId).load(pledge.teamId))!;
   }
 
   @ResolveField(() => Employee, { description: 'The lead who pledged.' })
-  async pledgedBy(@Parent() pledge: Pledge, @Loaders() loaders: RequestLoaders): Promise<Employee> {
+  async pledgedBy(pledge: Pledge, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
     return (await loaders.get(this.employeeService.byId).load(pledge.pledgedById))!;
   }
 }
@@ -256,7 +257,7 @@ export class InitiativeIdeaResolver {
   constructor(private readonly ideaService: IdeaService) {}
 
   @ResolveField(() => Idea, { description: 'The idea it was born from.' })
-  async idea(@Parent() initiative: Initiative, @Loaders() loaders: RequestLoaders): Promise<Idea> {
+  async idea(initiative: Initiative, _: unknown, { loaders }: GraphQLContext): Promise<Idea> {
     return (await loaders.get(this.ideaService.byInitiative).load(initiative.id))!;
   }
 }

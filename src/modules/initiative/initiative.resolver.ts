@@ -13,7 +13,7 @@ import {
 import type { PubSubEngine } from 'graphql-subscriptions';
 import type { Actor } from '../../common/auth/actor.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
-import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
+import { CurrentActor } from '../../common/graphql/decorators.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
@@ -179,17 +179,15 @@ export class InitiativeResolver {
   }
 
   @ResolveField(() => Employee)
-  async owner(
-    @Parent() initiative: Initiative,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<Employee> {
+  async owner(initiative: Initiative, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
     return (await loaders.get(this.employeeService.byId).load(initiative.ownerId))!;
   }
 
   @ResolveField(() => Team)
   async sponsorTeam(
-    @Parent() initiative: Initiative,
-    @Loaders() loaders: RequestLoaders,
+    initiative: Initiative,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Team> {
     return (await loaders.get(this.teamService.byId).load(initiative.sponsorTeamId))!;
   }
@@ -197,10 +195,7 @@ export class InitiativeResolver {
   @ResolveField(() => CreditsScalar, {
     description: 'Credits left in its account (not counting needs’ escrow).',
   })
-  async balance(
-    @Parent() initiative: Initiative,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<number> {
+  async balance(initiative: Initiative, _: unknown, { loaders }: GraphQLContext): Promise<number> {
     return (
       (await loaders.get(this.ledgerService.accountById).load(initiative.accountId))?.balance ?? 0
     );
@@ -210,32 +205,36 @@ export class InitiativeResolver {
     description: 'The teams that funded it, largest first.',
   })
   funders(
-    @Parent() initiative: Initiative,
-    @Loaders() loaders: RequestLoaders,
+    initiative: Initiative,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<InitiativeFunder[]> {
     return loaders.get(this.initiativeService.funders).load(initiative.id);
   }
 
   @ResolveField(() => [InitiativeMember], { description: 'Current members, most hours first.' })
   members(
-    @Parent() initiative: Initiative,
-    @Loaders() loaders: RequestLoaders,
+    initiative: Initiative,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<InitiativeMember[]> {
     return loaders.get(this.initiativeService.members).load(initiative.id);
   }
 
   @ResolveField(() => Int)
   async memberCount(
-    @Parent() initiative: Initiative,
-    @Loaders() loaders: RequestLoaders,
+    initiative: Initiative,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<number> {
     return (await loaders.get(this.initiativeService.members).load(initiative.id)).length;
   }
 
   @ResolveField(() => Int, { description: 'Hours a week its members give it.' })
   async hoursCommittedPerWeek(
-    @Parent() initiative: Initiative,
-    @Loaders() loaders: RequestLoaders,
+    initiative: Initiative,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<number> {
     const members = await loaders.get(this.initiativeService.members).load(initiative.id);
     return members.reduce((sum, m) => sum + m.hoursPerWeek, 0);
@@ -243,8 +242,9 @@ export class InitiativeResolver {
 
   @ResolveField(() => [Milestone], { description: 'In the order they were added.' })
   milestones(
-    @Parent() initiative: Initiative,
-    @Loaders() loaders: RequestLoaders,
+    initiative: Initiative,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Milestone[]> {
     return loaders.get(this.initiativeService.milestones).load(initiative.id);
   }
@@ -254,8 +254,9 @@ export class InitiativeResolver {
     description: 'Milestones done ÷ milestones, in percent; null without any.',
   })
   async milestoneProgressPercent(
-    @Parent() initiative: Initiative,
-    @Loaders() loaders: RequestLoaders,
+    initiative: Initiative,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<number | null> {
     const milestones = await loaders.get(this.initiativeService.milestones).load(initiative.id);
     if (milestones.length === 0) return null;
@@ -265,8 +266,9 @@ export class InitiativeResolver {
 
   @ResolveField(() => [OutcomeMetric])
   metrics(
-    @Parent() initiative: Initiative,
-    @Loaders() loaders: RequestLoaders,
+    initiative: Initiative,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<OutcomeMetric[]> {
     return loaders.get(this.initiativeService.metrics).load(initiative.id);
   }
@@ -278,8 +280,9 @@ export class InitiativeMemberResolver {
 
   @ResolveField(() => Employee)
   async employee(
-    @Parent() member: InitiativeMember,
-    @Loaders() loaders: RequestLoaders,
+    member: InitiativeMember,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Employee> {
     return (await loaders.get(this.employeeService.byId).load(member.employeeId))!;
   }
@@ -290,10 +293,7 @@ export class InitiativeFunderResolver {
   constructor(private readonly teamService: TeamService) {}
 
   @ResolveField(() => Team)
-  async team(
-    @Parent() funder: InitiativeFunder,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<Team> {
+  async team(funder: InitiativeFunder, _: unknown, { loaders }: GraphQLContext): Promise<Team> {
     return (await loaders.get(this.teamService.byId).load(funder.teamId))!;
   }
 }
@@ -304,8 +304,9 @@ export class MilestoneResolver {
 
   @ResolveField(() => Employee, { nullable: true })
   completedBy(
-    @Parent() milestone: Milestone,
-    @Loaders() loaders: RequestLoaders,
+    milestone: Milestone,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Employee | null> | null {
     return milestone.completedById
       ? loaders.get(this.employeeService.byId).load(milestone.completedById)
@@ -322,8 +323,9 @@ export class OutcomeMetricResolver {
     description: 'The most recent reading (by when it was true).',
   })
   latest(
-    @Parent() metric: OutcomeMetric,
-    @Loaders() loaders: RequestLoaders,
+    metric: OutcomeMetric,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Measurement | null> {
     return loaders.get(this.initiativeService.latestMeasurement).load(metric.id);
   }
@@ -334,7 +336,7 @@ export class OutcomeMetricResolver {
       'How far the latest value has come from the baseline to the target, 0–100 whichever way is better; ' +
       'null before the first measurement.',
   })
-  progressPercent(@Parent() metric: OutcomeMetric): number | null {
+  progressPercent(metric: OutcomeMetric): number | null {
     return metricProgressPercent(metric, metric.latestValue);
   }
 
@@ -353,8 +355,9 @@ export class MeasurementResolver {
 
   @ResolveField(() => Employee)
   async recordedBy(
-    @Parent() measurement: Measurement,
-    @Loaders() loaders: RequestLoaders,
+    measurement: Measurement,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Employee> {
     return (await loaders.get(this.employeeService.byId).load(measurement.recordedById))!;
   }
@@ -370,8 +373,9 @@ export class InitiativeAccountResolver {
     description: 'The initiative, for an INITIATIVE account.',
   })
   initiative(
-    @Parent() account: LedgerAccount,
-    @Loaders() loaders: RequestLoaders,
+    account: LedgerAccount,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Initiative | null> | null {
     return account.kind === AccountKind.INITIATIVE && account.ownerId
       ? loaders.get(this.initiativeService.byId).load(account.ownerId)

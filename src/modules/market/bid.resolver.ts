@@ -1,8 +1,8 @@
-import { Args, ID, Mutation, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, ID, Mutation, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import type { Actor } from '../../common/auth/actor.js';
 import { forbidden } from '../../common/errors/domain-error.js';
-import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
+import { CurrentActor } from '../../common/graphql/decorators.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
@@ -93,7 +93,7 @@ export class BidResolver {
   }
 
   @ResolveField(() => Need)
-  async need(@Parent() bid: Bid, @Loaders() loaders: RequestLoaders): Promise<Need> {
+  async need(bid: Bid, _: unknown, { loaders }: GraphQLContext): Promise<Need> {
     return (await loaders.get(this.needService.byId).load(bid.needId))!;
   }
 
@@ -103,7 +103,7 @@ export class BidResolver {
   }
 
   @ResolveField(() => [Skill], { description: 'Skills the bidder offers for the need.' })
-  async skills(@Parent() bid: Bid, @Loaders() loaders: RequestLoaders): Promise<Skill[]> {
+  async skills(bid: Bid, _: unknown, { loaders }: GraphQLContext): Promise<Skill[]> {
     const ids = await loaders.get(this.bidService.skillIdsByBid).load(bid.id);
     const skills = await loaders.get(this.skillService.byId).loadMany(ids);
     return skills.filter((skill): skill is SkillEntity => !!skill && !(skill instanceof Error));
@@ -113,7 +113,7 @@ export class BidResolver {
     nullable: true,
     description: 'The work, once the bid is accepted.',
   })
-  engagement(@Parent() bid: Bid, @Loaders() loaders: RequestLoaders): Promise<Engagement | null> {
+  engagement(bid: Bid, _: unknown, { loaders }: GraphQLContext): Promise<Engagement | null> {
     return loaders.get(this.engagementService.byBid).load(bid.id);
   }
 }

@@ -1,9 +1,9 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { Args, ID, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
 import { forbidden } from '../../common/errors/domain-error.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
-import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
-import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
+import { CurrentActor } from '../../common/graphql/decorators.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Employee } from '../employee/employee.model.js';
 import { EmployeeService } from '../employee/employee.service.js';
@@ -48,45 +48,43 @@ export class EngagementResolver {
   }
 
   @ResolveField(() => Int)
-  remainingHours(@Parent() engagement: Engagement): number {
+  remainingHours(engagement: Engagement): number {
     return engagement.totalHours - engagement.loggedHours;
   }
 
   @ResolveField(() => CreditsScalar, {
     description: 'totalHours × ratePerHour: what the escrow held for it.',
   })
-  budget(@Parent() engagement: Engagement): number {
+  budget(engagement: Engagement): number {
     return engagement.totalHours * engagement.ratePerHour;
   }
 
   @ResolveField(() => CreditsScalar, { description: 'Paid so far: loggedHours × ratePerHour.' })
-  paid(@Parent() engagement: Engagement): number {
+  paid(engagement: Engagement): number {
     return engagement.loggedHours * engagement.ratePerHour;
   }
 
   @ResolveField(() => Need)
-  async need(@Parent() engagement: Engagement, @Loaders() loaders: RequestLoaders): Promise<Need> {
+  async need(engagement: Engagement, _: unknown, { loaders }: GraphQLContext): Promise<Need> {
     return (await loaders.get(this.needService.byId).load(engagement.needId))!;
   }
 
   @ResolveField(() => Bid)
-  async bid(@Parent() engagement: Engagement, @Loaders() loaders: RequestLoaders): Promise<Bid> {
+  async bid(engagement: Engagement, _: unknown, { loaders }: GraphQLContext): Promise<Bid> {
     return (await loaders.get(this.bidService.byId).load(engagement.bidId))!;
   }
 
   @ResolveField(() => Employee)
   async employee(
-    @Parent() engagement: Engagement,
-    @Loaders() loaders: RequestLoaders,
+    engagement: Engagement,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Employee> {
     return (await loaders.get(this.employeeService.byId).load(engagement.employeeId))!;
   }
 
   @ResolveField(() => [TimeLog], { description: 'Oldest first.' })
-  timeLogs(
-    @Parent() engagement: Engagement,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<TimeLog[]> {
+  timeLogs(engagement: Engagement, _: unknown, { loaders }: GraphQLContext): Promise<TimeLog[]> {
     return loaders.get(this.engagementService.timeLogs).load(engagement.id);
   }
 }

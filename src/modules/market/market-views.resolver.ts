@@ -1,8 +1,8 @@
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Args, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
 import { forbidden } from '../../common/errors/domain-error.js';
-import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
-import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
+import { CurrentActor } from '../../common/graphql/decorators.js';
 import { Employee } from '../employee/employee.model.js';
 import { EmployeeService } from '../employee/employee.service.js';
 import { Skill } from '../skill/skill.model.js';
@@ -63,8 +63,9 @@ export class CandidateMatchResolver {
 
   @ResolveField(() => Employee)
   async employee(
-    @Parent() match: CandidateMatch,
-    @Loaders() loaders: RequestLoaders,
+    match: CandidateMatch,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Employee> {
     return (await loaders.get(this.employeeService.byId).load(match.employeeId))!;
   }
@@ -73,8 +74,9 @@ export class CandidateMatchResolver {
     description: 'The required skills this person holds, best margin first.',
   })
   matchedSkills(
-    @Parent() match: CandidateMatch,
-    @Loaders() loaders: RequestLoaders,
+    match: CandidateMatch,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<SkillMatch[]> {
     return loaders
       .get(this.matchingService.skillMatches)
@@ -87,7 +89,7 @@ export class SkillMatchResolver {
   constructor(private readonly skillService: SkillService) {}
 
   @ResolveField(() => Skill)
-  async skill(@Parent() match: SkillMatch, @Loaders() loaders: RequestLoaders): Promise<Skill> {
+  async skill(match: SkillMatch, _: unknown, { loaders }: GraphQLContext): Promise<Skill> {
     return (await loaders.get(this.skillService.byId).load(match.skillId))!;
   }
 }
@@ -112,8 +114,9 @@ export class NeedAccountResolver {
 
   @ResolveField(() => Need, { nullable: true, description: 'The need, for a NEED_ESCROW account.' })
   need(
-    @Parent() account: LedgerAccount,
-    @Loaders() loaders: RequestLoaders,
+    account: LedgerAccount,
+    _: unknown,
+    { loaders }: GraphQLContext,
   ): Promise<Need | null> | null {
     return account.kind === AccountKind.NEED_ESCROW && account.ownerId
       ? loaders.get(this.needService.byId).load(account.ownerId)

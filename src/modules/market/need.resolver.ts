@@ -102,41 +102,38 @@ export class NeedResolver {
   }
 
   @ResolveField(() => Employee)
-  async postedBy(@Parent() need: Need, @Loaders() loaders: RequestLoaders): Promise<Employee> {
+  async postedBy(need: Need, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
     return (await loaders.get(this.employeeService.byId).load(need.postedById))!;
   }
 
   @ResolveField(() => [RequiredSkill])
-  requiredSkills(
-    @Parent() need: Need,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<RequiredSkill[]> {
+  requiredSkills(need: Need, _: unknown, { loaders }: GraphQLContext): Promise<RequiredSkill[]> {
     return loaders.get(this.needService.requiredSkills).load(need.id);
   }
 
   @ResolveField(() => Int)
-  remainingHoursPerWeek(@Parent() need: Need): number {
+  remainingHoursPerWeek(need: Need): number {
     return need.hoursPerWeek - need.acceptedHoursPerWeek;
   }
 
   @ResolveField(() => CreditsScalar, {
     description: 'hoursPerWeek × weeks × ratePerHour at the offered rate.',
   })
-  budget(@Parent() need: Need): number {
+  budget(need: Need): number {
     return need.hoursPerWeek * need.weeks * need.ratePerHour;
   }
 
   @ResolveField(() => CreditsScalar, {
     description: 'Credits held for accepted work not yet logged.',
   })
-  async escrowBalance(@Parent() need: Need, @Loaders() loaders: RequestLoaders): Promise<number> {
+  async escrowBalance(need: Need, _: unknown, { loaders }: GraphQLContext): Promise<number> {
     return (
       (await loaders.get(this.ledgerService.accountById).load(need.escrowAccountId))?.balance ?? 0
     );
   }
 
   @ResolveField(() => Int, { description: 'Bids placed so far, in any state.' })
-  bidCount(@Parent() need: Need, @Loaders() loaders: RequestLoaders): Promise<number> {
+  bidCount(need: Need, _: unknown, { loaders }: GraphQLContext): Promise<number> {
     return loaders.get(this.bidService.bidCount).load(need.id);
   }
 
@@ -194,10 +191,7 @@ export class RequiredSkillResolver {
   constructor(private readonly skillService: SkillService) {}
 
   @ResolveField(() => Skill)
-  async skill(
-    @Parent() required: RequiredSkill,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<Skill> {
+  async skill(required: RequiredSkill, _: unknown, { loaders }: GraphQLContext): Promise<Skill> {
     return (await loaders.get(this.skillService.byId).load(required.skillId))!;
   }
 }
