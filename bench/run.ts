@@ -10,11 +10,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import { createServer } from 'node:net';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { findViolations } from '../src/database/invariants.js';
 import { runMigrations } from '../src/database/migrate.js';
 import { BENCH_LEAD, BENCH_PASSWORD, generateOrganisation, LARGE } from './generate.js';
+import { prepareWriteMix, runWriteMix } from './write-mix.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -76,140 +79,26 @@ async function prepareDatabase(serverUrl: string, regenerate: boolean): Promise<
   return url.toString();
 }
 
-async function startService(
-  databaseUrl: string,
-): Promise<{ url: string; child: ChildProcess; coldStartMs: number }> {
-  const port = await freePort();
-  const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      JWT_SECRET: 'benchmark-secret-that-is-long-enough-0123456789',
-      LOG_LEVEL: 'warn',
-      SQL_STATEMENT_HEADER: 'true',
-      DASHBOARD_REFRESH_SECONDS: '0',
-      // One client sends thousands of calls a minute here: measure the service, not its limits.
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      RATE_LIMIT_IP_PER_MINUTE: '1000000',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  // Cold start: from spawning the process to the first answered GraphQL query.
-  for (;;) {
-    if (child.exitCode !== null) throw new Error('the service exited during start-up');
-    const answered = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ __typename }' }),
-    }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (answered) {
-      return { url, child, coldStartMs: Number(process.hrtime.bigint() - started) / 1e6 };
-    }
-    if (Date.now() > deadline) throw new Error('the service did not answer');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** The service's peak resident memory so far (Linux VmHWM), in MB. */
-async function peakRssMb(pid: number): Promise<number | null> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-  return kb ? Math.round(Number(kb) / 1024) : null;
-}
-
-interface Throughput {
-  scenario: string;
-  connections: number;
-  seconds: number;
-  requestsPerSecond: number;
-  p50: number;
-  /** autocannon's histogram has no p95: it lies between these two. */
-  p90: number;
-  p97_5: number;
-  p99: number;
-  statements: number;
-  failed: number;
-}
-
-/** Loads one operation with autocannon (after checking that it answers without errors). */
-async function throughput(
-  url: string,
-  token: string,
-  scenario: string,
-  query: string,
-  variables: Record<string, unknown>,
-): Promise<Throughput> {
-  const body = JSON.stringify({ query, variables });
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-  const probe = await fetch(`${url}/graphql`, { method: 'POST', headers, body });
-  const answer = (await probe.json()) as { errors?: unknown };
-  if (answer.errors) throw new Error(`${scenario}: ${JSON.stringify(answer.errors)}`);
-  const statements = Number(probe.headers.get('x-sql-statements'));
-  const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
-  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-  const result = await autocannon({
-    url: `${url}/graphql`,
-    method: 'POST',
-    headers,
-    body,
-    connections,
-    duration: seconds,
-  });
-  return {
-    scenario,
-    connections,
-    seconds,
-    requestsPerSecond: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p90: result.latency.p90,
-    p97_5: result.latency.p97_5,
-    p99: result.latency.p99,
-    statements,
-    failed: result.non2xx + result.errors + result.timeouts,
-  };
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** Sends one operation repeatedly, one at a time, and reports its latency distribution. */
+/** Sends one request repeatedly, one at a time, and reports its latency distribution. */
 async function measure(
   url: string,
-  token: string,
   scenario: string,
-  query: string,
-  variables: Record<string, unknown>,
+  request: Request,
+  statements: number,
   requests: number,
 ): Promise<Timing> {
-  const send = async (): Promise<{ ms: number; statements: number }> => {
+  const send = async (): Promise<number> => {
     const started = process.hrtime.bigint();
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { errors?: unknown };
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (body.errors) throw new Error(`${scenario}: ${JSON.stringify(body.errors)}`);
-    return { ms, statements: Number(response.headers.get('x-sql-statements')) };
+    await post(url, request);
+    return Number(process.hrtime.bigint() - started) / 1e6;
   };
   for (let i = 0; i < Math.min(30, requests); i++) await send();
   const samples: number[] = [];
-  let statements = 0;
-  for (let i = 0; i < requests; i++) {
-    const sample = await send();
-    samples.push(sample.ms);
-    statements = sample.statements;
-  }
+  for (let i = 0; i < requests; i++) samples.push(await send());
   samples.sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 10) / 10;
   return {
@@ -270,92 +159,422 @@ function dashboardScenarios(teamId: string): [string, string, Record<string, unk
   ];
 }
 
+const JWT = {
+  secret: 'benchmark-secret-that-is-long-enough-0123456789',
+  issuer: 'market-based-dynamics',
+  audience: 'market-based-dynamics',
+};
+
+interface Server {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  coldStartMs: number;
+}
+
+/**
+ * Starts one server as its own process and waits for it to answer a GraphQL query; the time
+ * from spawning to that first answer is its cold start.
+ */
+async function startServer(
+  name: string,
+  script: string,
+  graphqlPath: string,
+  env: Record<string, string>,
+  nodeOptions: string[] = [],
+): Promise<Server> {
+  const port = await freePort();
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [...nodeOptions, path.join(ROOT, script)], {
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited during start-up`);
+    const answered = await fetch(`${url}${graphqlPath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (answered) {
+      return { name, url, child, coldStartMs: Number(process.hrtime.bigint() - started) / 1e6 };
+    }
+    if (Date.now() > deadline) throw new Error(`${name} did not answer`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function stopServer(server: Server): Promise<number | null> {
+  const rss = await peakRssMb(server.child.pid!);
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
+  return rss;
+}
+
+/** The service as deployed: production mode, limits out of the way of one busy client. */
+function startService(databaseUrl: string, extra: Record<string, string> = {}): Promise<Server> {
+  return startServer(
+    'service',
+    'dist/src/main.js',
+    '/graphql',
+    {
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: JWT.secret,
+      JWT_ISSUER: JWT.issuer,
+      JWT_AUDIENCE: JWT.audience,
+      LOG_LEVEL: 'warn',
+      DASHBOARD_REFRESH_SECONDS: '0',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_IP_PER_MINUTE: '1000000',
+      ...extra,
+    },
+    // As `npm run start:prod` runs it: the heap cap keeps the peak RSS near 230 MB.
+    ['--max-old-space-size=200'],
+  );
+}
+
+/** The service's peak resident memory so far (Linux VmHWM), in MB. */
+async function peakRssMb(pid: number): Promise<number | null> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Math.round(Number(kb) / 1024) : null;
+}
+
+interface Request {
+  path: string;
+  query: string;
+  variables: Record<string, unknown>;
+  token?: string;
+}
+
+async function post(url: string, request: Request): Promise<{ body: unknown; response: Response }> {
+  const response = await fetch(`${url}${request.path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
+    },
+    body: JSON.stringify({ query: request.query, variables: request.variables }),
+  });
+  const body = (await response.json()) as { errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return { body, response };
+}
+
+/** Statements one request sends: the service's and the bare baseline's x-sql-statements, or PostGraphile's pool counter. */
+async function statementsOf(url: string, request: Request): Promise<number> {
+  const before = await fetch(`${url}/statements`).then((r) => (r.ok ? r.text() : null));
+  const { response } = await post(url, request);
+  const header = response.headers.get('x-sql-statements');
+  if (header !== null) return Number(header);
+  const after = await fetch(`${url}/statements`).then((r) => r.text());
+  return Number(after) - Number(before);
+}
+
+interface Load {
+  scenario: string;
+  server: string;
+  connections: number;
+  seconds: number;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  statements: number;
+  failed: number;
+  peakRssMb?: number | null;
+}
+
+/** Loads one request with autocannon; latencies are collected per response for exact percentiles. */
+async function load(
+  scenario: string,
+  server: Server,
+  request: Request,
+  counted?: number,
+): Promise<Load> {
+  await post(server.url, request); // answers without errors, or the run stops here
+  // The service under load runs without its statement counter: the count comes from the probe.
+  const statements = counted ?? (await statementsOf(server.url, request));
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${server.url}${request.path}`,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
+        },
+        body: JSON.stringify({ query: request.query, variables: request.variables }),
+        connections,
+        duration: seconds,
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) =>
+      latencies.push(responseTime),
+    );
+  });
+  latencies.sort((a, b) => a - b);
+  const round = (value: number) => Math.round(value * 10) / 10;
+  return {
+    scenario,
+    server: server.name,
+    connections,
+    seconds,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: round(percentile(latencies, 50)),
+    p95: round(percentile(latencies, 95)),
+    p99: round(percentile(latencies, 99)),
+    statements,
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+const NESTED_LIST = 'nested list: needs(first: 50) → buyer, bids(first: 10) → bidder → skills';
+const SINGLE_OBJECT = 'single object: initiative(id) → owner, members, metrics → latest';
+
+/** The same two shapes in each server's own dialect. */
+function readRequests(team: string, initiative: string, token: string) {
+  const needs = (first: number) => ({
+    path: '/graphql',
+    query: `query($team: ID!) { needs(first: ${first}, filter: { buyerTeamId: $team }) { nodes {
+        id title status hoursPerWeek ratePerHour buyer { ... on Team { id name } }
+        bids(first: 10) { nodes { id hoursPerWeek ratePerHour status
+          bidder { id name skills { level skill { name } } } } } } } }`,
+    variables: { team },
+    token,
+  });
+  return {
+    service: {
+      nestedList: needs(50),
+      nestedListSmall: needs(5),
+      singleObject: {
+        path: '/graphql',
+        query: `query($id: ID!) { initiative(id: $id) { id title status budget
+            owner { name } members { hoursPerWeek employee { name } }
+            metrics { name unit baseline target latest { value at } } } }`,
+        variables: { id: initiative },
+        token,
+      },
+    },
+    bare: { nestedList: { ...needs(50), path: '/', token: undefined } },
+    postgraphile: {
+      nestedList: {
+        path: '/graphql',
+        query: `query($team: UUID!) { allNeeds(first: 50, condition: { buyerId: $team }, orderBy: SEQ_DESC) { nodes {
+            rowId title status hoursPerWeek ratePerHour buyerTeam { rowId name }
+            bidsByNeedId(first: 10, orderBy: SEQ_ASC) { nodes { rowId hoursPerWeek ratePerHour status
+              employeeByBidderId { rowId name employeeSkillsByEmployeeId(orderBy: LEVEL_DESC) {
+                nodes { level skillBySkillId { name } } } } } } } } }`,
+        variables: { team },
+      },
+      singleObject: {
+        path: '/graphql',
+        query: `query($id: UUID!) { initiativeByRowId(rowId: $id) { rowId title status budget
+            employeeByOwnerId { name }
+            initiativeMembersByInitiativeId { nodes { hoursPerWeek employeeByEmployeeId { name } } }
+            outcomeMetricsByInitiativeId { nodes { name unit baseline target
+              measurementsByMetricId(first: 1, orderBy: AT_DESC) { nodes { value at } } } } } }`,
+        variables: { id: initiative },
+      },
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const regenerate = process.argv.includes('--regenerate');
   const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const databaseUrl = await prepareDatabase(serverUrl, regenerate);
-  const service = await startService(databaseUrl);
-  try {
-    const login = await fetch(`${service.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `mutation($email: String!, $password: String!) { login(input: { email: $email, password: $password }) { token employee { homeTeam { id } } } }`,
-        variables: { email: BENCH_LEAD, password: BENCH_PASSWORD },
-      }),
-    });
-    const { data } = (await login.json()) as {
-      data: { login: { token: string; employee: { homeTeam: { id: string } } } };
-    };
-    const token = data.login.token;
-    const teamId = data.login.employee.homeTeam.id;
-    const requests = Number(process.env.BENCH_REQUESTS ?? 300);
-    const timings: Timing[] = [];
-    log(`\nDashboard queries, one at a time, ${requests} requests each after 30 to warm up:`);
-    for (const [scenario, query, variables] of dashboardScenarios(teamId)) {
-      timings.push(await measure(service.url, token, scenario, query, variables, requests));
-    }
-    console.table(timings);
-    const target = 50;
-    for (const t of timings)
-      log(
-        `${t.p95 <= target ? 'meets' : 'MISSES'} p95 ≤ ${target} ms: ${t.scenario} (${t.p95} ms)`,
-      );
-    const results = path.join(ROOT, 'bench/results');
-    await mkdir(results, { recursive: true });
-    await writeFile(
-      path.join(results, 'dashboards.json'),
-      `${JSON.stringify({ at: new Date().toISOString(), size: LARGE, timings }, null, 2)}\n`,
-    );
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const results = path.join(ROOT, 'bench/results');
+  await mkdir(results, { recursive: true });
 
-    const initiative = (await (
-      await fetch(`${service.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: '{ initiatives(first: 1) { nodes { id } } }' }),
-      })
-    ).json()) as { data: { initiatives: { nodes: { id: string }[] } } };
-    log(`\nThroughput under load (autocannon):`);
-    const loads: Throughput[] = [];
-    for (const [scenario, query, variables] of [
-      [
-        'nested list: needs(first: 50) with buyer, bids, bidders, skills',
-        `query($team: ID!) { needs(first: 50, filter: { buyerTeamId: $team }) { nodes {
-            id title status hoursPerWeek ratePerHour buyer { ... on Team { id name } }
-            bids(first: 10) { nodes { id hoursPerWeek ratePerHour status
-              bidder { id name skills { level skill { name } } } } } } } }`,
-        { team: teamId },
-      ],
-      [
-        'single object: initiative(id) with metrics and members',
-        `query($id: ID!) { initiative(id: $id) { id title status budget spent outcomeScore
-            owner { name } members { hoursPerWeek employee { name } }
-            metrics { name unit baseline target progressPercent latest { value at } } } }`,
-        { id: initiative.data.initiatives.nodes[0].id },
-      ],
-    ] as [string, string, Record<string, unknown>][]) {
-      loads.push(await throughput(service.url, token, scenario, query, variables));
-    }
-    console.table(loads);
-    const rss = await peakRssMb(service.child.pid!);
-    log(`Cold start to first answered query: ${service.coldStartMs.toFixed(0)} ms`);
-    log(`Peak RSS of the service: ${rss ?? 'unknown'} MB`);
-    await writeFile(
-      path.join(results, 'throughput.json'),
-      `${JSON.stringify(
-        {
-          at: new Date().toISOString(),
-          coldStartMs: Math.round(service.coldStartMs),
-          peakRssMb: rss,
-          loads,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-  } finally {
-    service.child.kill('SIGTERM');
+  // 1. A first start with the statement counter on: cold start, statements per request.
+  const probe = await startService(databaseUrl, { SQL_STATEMENT_HEADER: 'true' });
+  log(`\nCold start to the first answered query: ${probe.coldStartMs.toFixed(0)} ms`);
+  const { body: signedIn } = await post(probe.url, {
+    path: '/graphql',
+    query: `mutation($email: String!, $password: String!) { login(input: { email: $email, password: $password }) {
+        token employee { homeTeam { id } } } }`,
+    variables: { email: BENCH_LEAD, password: BENCH_PASSWORD },
+  });
+  const { token, employee } = (
+    signedIn as { data: { login: { token: string; employee: { homeTeam: { id: string } } } } }
+  ).data.login;
+  const teamId = employee.homeTeam.id;
+  const {
+    rows: [{ id: initiativeId }],
+  } = await db.query<{ id: string }>(
+    `SELECT i.id FROM initiative i WHERE EXISTS (SELECT 1 FROM outcome_metric m WHERE m.initiative_id = i.id)
+      ORDER BY i.seq LIMIT 1`,
+  );
+  const requests = readRequests(teamId, initiativeId, token);
+  const pageSizes = {
+    first5: await statementsOf(probe.url, requests.service.nestedListSmall),
+    first50: await statementsOf(probe.url, requests.service.nestedList),
+  };
+  log(
+    `Statements for needs(first: 5) and needs(first: 50): ${pageSizes.first5} and ${pageSizes.first50}`,
+  );
+  const singleObjectStatements = await statementsOf(probe.url, requests.service.singleObject);
+  const dashboards = dashboardScenarios(teamId).map(([scenario, query, variables]) => ({
+    scenario,
+    request: { path: '/graphql', query, variables, token },
+    statements: 0,
+  }));
+  for (const dashboard of dashboards)
+    dashboard.statements = await statementsOf(probe.url, dashboard.request);
+  const cast = await prepareWriteMix(db, probe.url, JWT);
+  const writeProbe = await runWriteMix(probe.url, cast, { clients: 1, rounds: 1 });
+  await stopServer(probe);
+
+  // 2. The service under load, as deployed.
+  const service = await startService(databaseUrl);
+  const count = Number(process.env.BENCH_REQUESTS ?? 300);
+  log(`\nDashboard queries, one at a time, ${count} requests each after 30 to warm up:`);
+  const timings: Timing[] = [];
+  for (const { scenario, request, statements } of dashboards) {
+    timings.push(await measure(service.url, scenario, request, statements, count));
   }
+  console.table(timings);
+
+  log('\nThroughput under load (autocannon), each server alone on the machine:');
+  const loads: Load[] = [];
+  loads.push(await load(NESTED_LIST, service, requests.service.nestedList, pageSizes.first50));
+  loads.push(
+    await load(SINGLE_OBJECT, service, requests.service.singleObject, singleObjectStatements),
+  );
+  const writers = Number(process.env.BENCH_WRITERS ?? 32);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  log(`Write mix: ${writers} clients for ${seconds} s…`);
+  const mix = await runWriteMix(service.url, cast, { clients: writers, seconds });
+  const servicePeak = await stopServer(service);
+  for (const l of loads) l.peakRssMb = servicePeak;
+  const invariantViolations = await findViolations((sql) => db.query(sql));
+
+  const bare = await startServer('bare Apollo + pg', 'dist/bench/baselines/bare-apollo.js', '/', {
+    DATABASE_URL: databaseUrl,
+  });
+  const bareLoad = await load(NESTED_LIST, bare, requests.bare.nestedList);
+  bareLoad.peakRssMb = await stopServer(bare);
+  loads.push(bareLoad);
+
+  const postgraphile = await startServer(
+    'PostGraphile 5',
+    'dist/bench/baselines/postgraphile.js',
+    '/graphql',
+    { DATABASE_URL: databaseUrl },
+  );
+  const pglLoads = [
+    await load(NESTED_LIST, postgraphile, requests.postgraphile.nestedList),
+    await load(SINGLE_OBJECT, postgraphile, requests.postgraphile.singleObject),
+  ];
+  const pglPeak = await stopServer(postgraphile);
+  for (const l of pglLoads) l.peakRssMb = pglPeak;
+  loads.push(...pglLoads);
+  await db.end();
+
+  const ours = (scenario: string) =>
+    loads.find((l) => l.scenario === scenario && l.server === 'service')!;
+  const table = loads.map((l) => ({
+    scenario: l.scenario.split(':')[0],
+    server: l.server,
+    'req/s': l.requestsPerSecond,
+    p50: l.p50,
+    p95: l.p95,
+    p99: l.p99,
+    statements: l.statements,
+    'peak RSS MB': l.peakRssMb,
+    'service ÷ this':
+      l.server === 'service'
+        ? ''
+        : (ours(l.scenario).requestsPerSecond / l.requestsPerSecond).toFixed(2),
+  }));
+  console.table(table);
+  log(
+    `\nWrite mix (${mix.clients} clients, ${mix.seconds} s): ${mix.committedPerSecond} committed operations/s`,
+  );
+  console.table(
+    mix.operations.map((o) => ({
+      ...o,
+      statements: writeProbe.operations.find((p) => p.operation === o.operation)?.statements,
+    })),
+  );
+  log(`Refused: ${JSON.stringify(mix.refused)}; failed: ${mix.failed}`);
+  log(
+    `Invariant violations after the write mix: ${invariantViolations.length ? invariantViolations.join('; ') : 'none'}`,
+  );
+
+  const nested = ours(NESTED_LIST);
+  const ratio = (server: string) =>
+    nested.requestsPerSecond /
+    loads.find((l) => l.scenario === NESTED_LIST && l.server === server)!.requestsPerSecond;
+  const targets = [
+    [
+      'nested list ≥ 1.0× PostGraphile (req/s)',
+      `${ratio('PostGraphile 5').toFixed(2)}×`,
+      ratio('PostGraphile 5') >= 1,
+    ],
+    [
+      'nested list ≥ 0.8× bare Apollo + pg (req/s)',
+      `${ratio('bare Apollo + pg').toFixed(2)}×`,
+      ratio('bare Apollo + pg') >= 0.8,
+    ],
+    [
+      'statements constant in page size',
+      `${pageSizes.first5} (first 5) / ${pageSizes.first50} (first 50)`,
+      pageSizes.first5 === pageSizes.first50,
+    ],
+    [
+      'dashboard p95 ≤ 50 ms',
+      `${Math.max(...timings.map((d) => d.p95))} ms (worst)`,
+      timings.every((d) => d.p95 <= 50),
+    ],
+    [
+      'write mix ≥ 1 000 committed ops/s',
+      `${mix.committedPerSecond}/s`,
+      mix.committedPerSecond >= 1000,
+    ],
+    [
+      'zero invariant violations',
+      String(invariantViolations.length),
+      invariantViolations.length === 0,
+    ],
+    ['peak RSS ≤ 300 MB', `${servicePeak} MB`, servicePeak !== null && servicePeak <= 300],
+    ['cold start ≤ 2 s', `${probe.coldStartMs.toFixed(0)} ms`, probe.coldStartMs <= 2000],
+  ] as const;
+  log('\nTargets:');
+  for (const [target, measured, met] of targets)
+    log(`  ${met ? 'meets ' : 'MISSES'} ${target}: ${measured}`);
+
+  await writeFile(
+    path.join(results, 'results.json'),
+    `${JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+        size: LARGE,
+        coldStartMs: Math.round(probe.coldStartMs),
+        statementsByPageSize: pageSizes,
+        dashboards: timings,
+        loads,
+        writeMix: { ...mix, invariantViolations, statementsPerOperation: writeProbe.operations },
+        targets: targets.map(([target, measured, met]) => ({ target, measured, met })),
+      },
+      null,
+      2,
+    )}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

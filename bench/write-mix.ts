@@ -16,6 +16,8 @@ export interface WriteMixCast {
   leadOf: Map<string, string>;
   /** Bearer tokens by employee id. */
   tokens: Map<string, string>;
+  /** The next round trip's number: runs continue where the last one stopped. */
+  next: number;
 }
 
 export interface OperationFigures {
@@ -157,6 +159,7 @@ export async function prepareWriteMix(
     ideas: ideas.map((i) => i.id),
     leadOf: new Map(leads.map((lead) => [lead.teamId, lead.leadId])),
     tokens,
+    next: 0,
   };
 }
 
@@ -180,7 +183,6 @@ export async function runWriteMix(
   const refused: Record<string, number> = {};
   let committed = 0;
   let failed = 0;
-  let next = 0;
   const started = Date.now();
   const deadline = started + (options.seconds ?? 0) * 1000;
   const today = new Date().toISOString().slice(0, 10);
@@ -210,7 +212,7 @@ export async function runWriteMix(
   const client = async (): Promise<void> => {
     for (let round = 0; ; round++) {
       if (options.rounds !== undefined ? round >= options.rounds : Date.now() >= deadline) return;
-      const i = next++;
+      const i = cast.next++;
       const need = cast.needs[i % cast.needs.length];
       const bidder = cast.bidders[i % cast.bidders.length];
       const bidderToken = cast.tokens.get(bidder)!;

@@ -151,7 +151,11 @@ function createContext(pool: pg.Pool): Context {
     );
     return grouped(
       employeeIds,
-      rows.map((row) => ({ employeeId: row.employeeId, level: row.level, skill: { name: row.name } })),
+      rows.map((row) => ({
+        employeeId: row.employeeId,
+        level: row.level,
+        skill: { name: row.name },
+      })),
       (row) => row.employeeId,
     );
   });

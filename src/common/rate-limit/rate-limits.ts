@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import { once } from 'node:events';
 import {
   Inject,
@@ -35,7 +35,8 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
   private readonly address: RateLimiterAbstract;
   private readonly employee: RateLimiterAbstract;
   private readonly signIn: RateLimiterAbstract;
-  private readonly secret: Uint8Array;
+  /** Imported once: given bytes, jose would import the key again on every verification. */
+  private readonly secret: KeyObject;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     if (config.redisUrl) {
@@ -57,7 +58,7 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
     this.address = limiter('address', config.rateLimit.perIp);
     this.employee = limiter('employee', config.rateLimit.perUser);
     this.signIn = limiter('sign-in', config.rateLimit.login);
-    this.secret = new TextEncoder().encode(config.jwt.secret);
+    this.secret = createSecretKey(Buffer.from(config.jwt.secret));
   }
 
   /** Counts in Redis from the first request (until it answers, the memory insurance would). */
