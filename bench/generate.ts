@@ -378,6 +378,7 @@ export async function generateOrganisation(
          UNION ALL
          SELECT from_account_id, date_trunc('week', at AT TIME ZONE 'UTC')::date, kind, 0, amount FROM transfer
        ) moves GROUP BY 1, 2, 3
+       ORDER BY 2 -- week by week, as a running service fills it
        ON CONFLICT (account_id, week, kind) DO UPDATE
          SET amount_in = account_flow.amount_in + EXCLUDED.amount_in, amount_out = account_flow.amount_out + EXCLUDED.amount_out`,
     );
