@@ -293,6 +293,8 @@ interface Load {
   statements: number;
   failed: number;
   peakRssMb?: number | null;
+  /** From spawning the server to its first answered query. */
+  coldStartMs?: number;
 }
 
 /** Loads one request with autocannon; latencies are collected per response for exact percentiles. */
@@ -463,13 +465,15 @@ async function main(): Promise<void> {
   log(`Write mix: ${writers} clients for ${seconds} s…`);
   const mix = await runWriteMix(service.url, cast, { clients: writers, seconds });
   const servicePeak = await stopServer(service);
-  for (const l of loads) l.peakRssMb = servicePeak;
+  for (const l of loads)
+    Object.assign(l, { peakRssMb: servicePeak, coldStartMs: Math.round(probe.coldStartMs) });
   const invariantViolations = await findViolations((sql) => db.query(sql));
 
   const bare = await startServer('bare Apollo + pg', 'dist/bench/baselines/bare-apollo.js', '/', {
     DATABASE_URL: databaseUrl,
   });
   const bareLoad = await load(NESTED_LIST, bare, requests.bare.nestedList);
+  bareLoad.coldStartMs = Math.round(bare.coldStartMs);
   bareLoad.peakRssMb = await stopServer(bare);
   loads.push(bareLoad);
 
@@ -484,7 +488,8 @@ async function main(): Promise<void> {
     await load(SINGLE_OBJECT, postgraphile, requests.postgraphile.singleObject),
   ];
   const pglPeak = await stopServer(postgraphile);
-  for (const l of pglLoads) l.peakRssMb = pglPeak;
+  for (const l of pglLoads)
+    Object.assign(l, { peakRssMb: pglPeak, coldStartMs: Math.round(postgraphile.coldStartMs) });
   loads.push(...pglLoads);
   await db.end();
 
@@ -499,6 +504,7 @@ async function main(): Promise<void> {
     p99: l.p99,
     statements: l.statements,
     'peak RSS MB': l.peakRssMb,
+    'cold start ms': l.coldStartMs,
     'service ÷ this':
       l.server === 'service'
         ? ''
