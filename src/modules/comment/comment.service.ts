@@ -124,7 +124,8 @@ export class CommentService {
     const pairs = keys.map((key) => key.split(':'));
     const rows = (await this.dataSource.query(
       `SELECT subject_type || ':' || subject_id AS key, count(*)::int AS count FROM comment
-        WHERE (subject_type::text, subject_id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))
+        WHERE (subject_type, subject_id) IN (
+          SELECT t::comment_subject, i FROM unnest($1::text[], $2::uuid[]) AS u(t, i))
         GROUP BY subject_type, subject_id`,
       [pairs.map(([type]) => type), pairs.map(([, id]) => id)],
     )) as { key: string; count: number }[];

@@ -27,6 +27,9 @@ import { IdeaStatus } from './idea.enums.js';
 @Index('idea_proposer_idx', ['proposerId', 'seq'])
 @Index('idea_endorsed_idx', ['endorsementCount', 'seq'])
 @Index('idea_funded_idx', ['pledgedTotal', 'seq'])
+@Index('idea_status_endorsed_idx', ['status', 'endorsementCount', 'seq'])
+@Index('idea_status_funded_idx', ['status', 'pledgedTotal', 'seq'])
+@Index('idea_created_idx', ['createdAt'])
 @Index('idea_initiative_key', ['initiativeId'], {
   unique: true,
   where: 'initiative_id IS NOT NULL',

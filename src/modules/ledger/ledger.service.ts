@@ -164,7 +164,8 @@ export class LedgerService {
       .getRepository(AccountEntity)
       .createQueryBuilder('a')
       .where(
-        '(a.kind::text, a.owner_id) IN (SELECT * FROM unnest(:kinds::text[], :owners::uuid[]))',
+        // The enum is cast on the list's side: casting the column would rule out account_owner_key.
+        `(a.kind, a.owner_id) IN (SELECT k::account_kind, o FROM unnest(:kinds::text[], :owners::uuid[]) AS u(k, o))`,
         {
           kinds: pairs.map(([kind]) => kind),
           owners: pairs.map(([, owner]) => owner),
@@ -174,7 +175,6 @@ export class LedgerService {
     return byKey(keys, rows, (row) => accountOwnerKey(row.kind, row.ownerId!));
   });
 
-  /** An account's statement, newest first. */
   /** An account's statement, newest first, optionally within whole weeks. */
   async entries(
     accountId: string,
