@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: builds the large organisation in PostgreSQL (once; --regenerate to rebuild),
- * starts the service in production mode on it and measures each scenario over HTTP.
+ * starts the service in production mode on it and measures each scenario over HTTP, then the
+ * two baselines (bench/baselines) on the same database with the same query shapes, each server
+ * alone; prints the side-by-side tables and targets and writes bench/results/results.json.
  *
  *   DATABASE_URL=postgres://user@host:5432/postgres npm run bench [-- --regenerate]
  *

@@ -1,6 +1,6 @@
-import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Args, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { AdminOnly } from '../../common/auth/access.js';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Employee } from '../employee/employee.model.js';
 import { EmployeeService } from '../employee/employee.service.js';
 import { AuditEvent, AuditEventConnection } from './audit-event.model.js';

@@ -1,4 +1,3 @@
-import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Access, AdminOnly } from '../../common/auth/access.js';
 import type { Actor } from '../../common/auth/actor.js';
@@ -7,6 +6,7 @@ import { DateRange, sundayOf, weeksOf, type WeekRange } from '../../common/graph
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
 import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { forbidden } from '../../common/errors/domain-error.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { AccountFlowService } from '../ledger/account-flow.service.js';

@@ -1,9 +1,9 @@
-import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
 import { ConnectionArgs, toConnection } from '../../common/graphql/connection.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
 import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Employee } from '../employee/employee.model.js';
 import { EmployeeService } from '../employee/employee.service.js';
 import { Idea } from '../idea/models/idea.models.js';

@@ -1,8 +1,8 @@
-import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Args, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
 import { DateRange } from '../../common/graphql/date-range.js';
 import { CurrentActor } from '../../common/graphql/decorators.js';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { PnlWeek } from '../budget/budget.models.js';
 import { pnlOf } from '../budget/pnl.js';
 import { InitiativeService } from '../initiative/initiative.service.js';

@@ -1,10 +1,10 @@
-import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Args, Int, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { AdminOnly } from '../../common/auth/access.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { toConnection } from '../../common/graphql/connection.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
 import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Team } from '../team/team.model.js';
 import { TeamService } from '../team/team.service.js';
 import { AddTeamMemberInput } from './dto/add-team-member.input.js';

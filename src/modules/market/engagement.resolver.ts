@@ -1,9 +1,9 @@
-import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Args, ID, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
 import { forbidden } from '../../common/errors/domain-error.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor } from '../../common/graphql/decorators.js';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Employee } from '../employee/employee.model.js';
 import { EmployeeService } from '../employee/employee.service.js';

@@ -1,4 +1,3 @@
-import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { Args, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
 import { forbidden } from '../../common/errors/domain-error.js';
@@ -24,6 +23,7 @@ import { LedgerAccount } from '../ledger/models/ledger.models.js';
 import { NeedService } from './need.service.js';
 import { Initiative } from '../initiative/models/initiative.models.js';
 import { ConnectionArgs } from '../../common/graphql/connection.js';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 
 /** A person's own market activity: visible to that person only. */
 @Resolver(() => Employee)
