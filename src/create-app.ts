@@ -25,9 +25,10 @@ export async function createApp(
   app.disable('x-powered-by');
   // Behind a load balancer, req.ip (rate limits, logs) is the client's only with this set.
   app.set('trust proxy', config.trustProxy);
+  // Every request gets its id and its log line, refused ones included.
+  app.use(pinoHttp({ ...httpLogOptions(config), logger: PinoLogger.root }));
   // Every request counts against its address before any other work (health checks excepted).
   app.use(app.get(RateLimits).addressMiddleware());
-  app.use(pinoHttp({ ...httpLogOptions(config), logger: PinoLogger.root }));
   // Security headers on every route (the dashboard page loads only its own scripts and styles).
   app.use(helmet());
   app.useBodyParser('json', { limit: '1mb' });

@@ -11,6 +11,7 @@ import { createGraphQLErrorFormatter } from '../errors/format-graphql-error.js';
 import { QUERY_LIMITS, queryLimits, webSocketLimits } from './query-limits.js';
 import { statementCountPlugin } from './statement-count.plugin.js';
 import { connectionAuthorization, createGraphQLContext } from './graphql-context.js';
+import { unexpectedErrorLog } from './unexpected-error-log.plugin.js';
 
 /** Checks the bearer token a WebSocket client sends when it connects. */
 export type VerifyAuthorization = (authorization: string | undefined) => Promise<boolean>;
@@ -21,12 +22,18 @@ export function graphqlOptions(
   config: AppConfig,
   verifyAuthorization: VerifyAuthorization,
 ): Omit<ApolloDriverConfig, 'driver'> {
-  const formatError = createGraphQLErrorFormatter((error) =>
-    logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error)),
-  );
+  const report = (error: unknown, requestId?: unknown) =>
+    logger.error(
+      `${requestId === undefined ? '' : `request ${String(requestId)}: `}${
+        error instanceof Error ? (error.stack ?? error.message) : String(error)
+      }`,
+    );
+  // Over HTTP, unexpected errors are reported by unexpectedErrorLog, with the request's id.
+  const formatError = createGraphQLErrorFormatter(() => undefined);
   // graphql-ws does not go through Apollo: its results get the same error formatting here.
+  const formatAndReport = createGraphQLErrorFormatter((error) => report(error));
   const formatErrors = (errors: readonly GraphQLError[]) =>
-    errors.map((e) => formatError(e.toJSON(), e));
+    errors.map((e) => formatAndReport(e.toJSON(), e));
   const limitOptions = {
     maxCost: config.graphql.maxCost,
     introspection: config.graphql.introspection,
@@ -65,6 +72,7 @@ export function graphqlOptions(
       // resolves fields without wrapping each one.
       ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,
+      unexpectedErrorLog(report),
       ...(config.sqlStatementHeader ? [statementCountPlugin] : []),
     ],
     csrfPrevention: true,

@@ -7,6 +7,7 @@ import { bigintAsNumber } from '../../database/column-types.js';
 @Index('event_at_idx', ['at'])
 @Index('event_actor_idx', ['actorId', 'seq'])
 @Index('event_subject_idx', ['subjectId', 'seq'])
+@Index('event_subject_type_idx', ['subjectType', 'seq'])
 @Index('event_action_idx', ['action', 'seq'])
 export class EventEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'event_pkey' })

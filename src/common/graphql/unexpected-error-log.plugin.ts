@@ -1,0 +1,23 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { createGraphQLErrorFormatter } from '../errors/format-graphql-error.js';
+import type { GraphQLContext } from './graphql-context.js';
+
+/**
+ * Logs what the client sees only as INTERNAL_SERVER_ERROR, with the id pino-http gave the
+ * request (echoed to the client as x-request-id), so a report can be matched to its stack.
+ */
+export function unexpectedErrorLog(
+  report: (error: unknown, requestId?: unknown) => void,
+): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const requestId = (contextValue.req as { id?: unknown } | undefined)?.id;
+      const classify = createGraphQLErrorFormatter((error) => report(error, requestId));
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) classify(error.toJSON(), error);
+        },
+      };
+    },
+  };
+}
