@@ -29,7 +29,8 @@ export class Transactions {
     for (let attempt = 1; ; attempt++) {
       try {
         // READ COMMITTED is PostgreSQL's own default: naming it would cost a second statement
-        // (TypeORM sends SET TRANSACTION after START TRANSACTION).
+        // (TypeORM sends SET TRANSACTION after START TRANSACTION). The services' locking is
+        // written for it: leave default_transaction_isolation at read committed.
         return await (options.isolation
           ? this.dataSource.transaction(options.isolation, work)
           : this.dataSource.transaction(work));
