@@ -44,6 +44,15 @@ describe('Rate limits', () => {
       expect(refused.headers.get(STATEMENT_COUNT_HEADER)).toBe('0');
     });
 
+    it('counts every root field of an operation, verifying the token once for all of them', async () => {
+      const { token } = await factory.person();
+      // Five calls a minute: two operations of two root fields leave one, a third is refused.
+      const twice = '{ a: me { id } b: me { id } }';
+      expect(codes(await sut.gql(twice, {}, token))).toEqual([]);
+      expect(codes(await sut.gql(twice, {}, token))).toEqual([]);
+      expect(codes(await sut.gql(twice, {}, token))).toContain('RATE_LIMITED');
+    });
+
     it('limits each employee, leaving others alone, on GraphQL and HTTP routes', async () => {
       const [busy, other]: Person[] = [await factory.person(), await factory.person()];
       // Tokens forged in the busy employee's name count for nobody: they cannot use it up.

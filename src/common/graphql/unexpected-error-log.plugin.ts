@@ -10,11 +10,12 @@ export function unexpectedErrorLog(
   report: (error: unknown, requestId?: unknown) => void,
 ): ApolloServerPlugin<GraphQLContext> {
   return {
-    async requestDidStart({ contextValue }) {
-      const requestId = (contextValue.req as { id?: unknown } | undefined)?.id;
-      const classify = createGraphQLErrorFormatter((error) => report(error, requestId));
+    async requestDidStart() {
       return {
-        async didEncounterErrors({ errors }) {
+        // Only requests with errors pay for this.
+        async didEncounterErrors({ contextValue, errors }) {
+          const requestId = (contextValue.req as { id?: unknown } | undefined)?.id;
+          const classify = createGraphQLErrorFormatter((error) => report(error, requestId));
           for (const error of errors) classify(error.toJSON(), error);
         },
       };

@@ -31,7 +31,7 @@ export class RateLimitGuard implements CanActivate {
       req = context.switchToHttp().getRequest<Request>();
     }
     if (!req) return true;
-    await this.limits.countEmployee(req.headers.authorization);
+    await this.limits.countEmployee(req);
     if (this.reflector.get<boolean>(SIGN_IN_ATTEMPTS, context.getHandler())) {
       await this.limits.countSignIn(req);
     }

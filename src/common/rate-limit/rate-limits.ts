@@ -37,6 +37,8 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
   private readonly signIn: RateLimiterAbstract;
   /** Imported once: given bytes, jose would import the key again on every verification. */
   private readonly secret: KeyObject;
+  /** Each request's verified key, so an operation with several root fields verifies once. */
+  private readonly keys = new WeakMap<Request, Promise<string | undefined>>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     if (config.redisUrl) {
@@ -95,10 +97,15 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  /** Counts a call against the employee its bearer token was verifiably issued to. */
-  async countEmployee(authorization: string | undefined): Promise<void> {
-    const key = await this.employeeKey(authorization);
-    if (key) await this.consume(this.employee, key);
+  /** Counts a call against the employee the request's bearer token was verifiably issued to. */
+  async countEmployee(req: Request): Promise<void> {
+    let key = this.keys.get(req);
+    if (!key) {
+      key = this.employeeKey(req.headers.authorization);
+      this.keys.set(req, key);
+    }
+    const employee = await key;
+    if (employee) await this.consume(this.employee, employee);
   }
 
   async countSignIn(req: Request): Promise<void> {
