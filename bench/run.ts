@@ -9,6 +9,7 @@
  * The benchmark database (mbd_bench) is created on that server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import { createServer } from 'node:net';
@@ -166,7 +167,8 @@ function dashboardScenarios(teamId: string): [string, string, Record<string, unk
 }
 
 const JWT = {
-  secret: 'benchmark-secret-that-is-long-enough-0123456789',
+  // Production refuses any secret published in the source: each run makes its own.
+  secret: randomBytes(32).toString('base64url'),
   issuer: 'market-based-dynamics',
   audience: 'market-based-dynamics',
 };

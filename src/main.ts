@@ -1,10 +1,5 @@
 import 'reflect-metadata';
-import {
-  ConfigError,
-  loadConfig,
-  usesDevelopmentSecret,
-  type AppConfig,
-} from './config/app-config.js';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { DEMO_PASSWORD, DEMO_SIGN_INS } from './modules/seed/demo-organisation.js';
 import { bootLogger, startService } from './server.js';
 
@@ -20,14 +15,11 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = bootLogger(config);
-  if (usesDevelopmentSecret(config)) {
-    log.warn('JWT_SECRET is not set: using the development secret (refused in production)');
-  }
 
   const service = await startService(config, log);
   const address = service.app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://localhost:${port}/graphql`;
+  const url = `http://${publicHost(config.host)}:${port}/graphql`;
   log.info(
     {
       url,
@@ -36,12 +28,14 @@ async function main(): Promise<void> {
     },
     `Market Based Dynamics is ready at ${url}`,
   );
-  if (config.nodeEnv !== 'production') {
+  let banner = `\nGraphQL: ${url}\n`;
+  if (service.seed === 'seeded' || service.seed === 'skipped: database not empty') {
     const signIns = DEMO_SIGN_INS.map(
       (s) => `  ${s.email.padEnd(20)} ${DEMO_PASSWORD}   (${s.role})`,
     );
-    process.stdout.write(`\nGraphQL: ${url}\nDemo sign-ins:\n${signIns.join('\n')}\n\n`);
+    banner += `Demo sign-ins:\n${signIns.join('\n')}\n`;
   }
+  process.stdout.write(`${banner}\n`);
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -58,6 +52,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/** How a browser on this machine reaches a listening address. */
+function publicHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 main().catch((error: unknown) => {

@@ -53,7 +53,9 @@ export async function startService(config: AppConfig, log: Logger): Promise<Runn
   let app: NestExpressApplication | undefined;
   try {
     app = await createApp(config, database.url);
-    const seed = await app.get(SeedService).seedIfEmpty(config.nodeEnv);
+    const seed = config.seedDemo
+      ? await app.get(SeedService).seedIfEmpty(config.nodeEnv)
+      : 'skipped: not asked for';
     await app.listen(config.port, config.host);
     const service = app;
     return {

@@ -1,15 +1,64 @@
-import { ConfigError, loadConfig } from '../src/config/app-config.js';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, SIGNING_SECRET_FILE } from '../src/config/app-config.js';
 
 describe(loadConfig.name, () => {
-  it('runs with no configuration at all, on the embedded database', () => {
-    const sut = loadConfig({});
+  let dataDir: string;
+  beforeEach(() => (dataDir = mkdtempSync(path.join(tmpdir(), 'mbd-config-'))));
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('runs with no configuration at all, on the embedded database, reachable from this machine only', () => {
+    const sut = loadConfig({ DATA_DIR: dataDir });
     expect(sut).toMatchObject({
       nodeEnv: 'development',
       port: 3000,
-      dataDir: './data',
+      host: '127.0.0.1',
+      seedDemo: true,
+      dataDir,
       logLevel: 'info',
     });
     expect(sut.databaseUrl).toBeUndefined();
+    expect(loadConfig({}).dataDir).toBe('./data');
+  });
+
+  it('without JWT_SECRET, generates a secret once per data directory, readable by its owner only', () => {
+    const first = loadConfig({ DATA_DIR: dataDir }).jwt.secret;
+    const file = path.join(dataDir, SIGNING_SECRET_FILE);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first);
+    expect(first.length).toBeGreaterThanOrEqual(43);
+    expect(loadConfig({ DATA_DIR: dataDir }).jwt.secret).toBe(first);
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'mbd-config-'));
+    try {
+      expect(loadConfig({ DATA_DIR: elsewhere }).jwt.secret).not.toBe(first);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('on a server database, seeds nothing and listens everywhere unless told otherwise', () => {
+    const server = { DATABASE_URL: 'postgres://app@db:5432/mbd', DATA_DIR: dataDir };
+    expect(loadConfig(server)).toMatchObject({ host: '0.0.0.0', seedDemo: false });
+    expect(loadConfig({ ...server, SEED_DEMO: 'true' })).toMatchObject({
+      host: '127.0.0.1',
+      seedDemo: true,
+    });
+    expect(loadConfig({ ...server, HOST: '10.0.0.5', SEED_DEMO: 'true' }).host).toBe('10.0.0.5');
+    expect(loadConfig({ DATA_DIR: dataDir, SEED_DEMO: 'false' }).seedDemo).toBe(false);
+  });
+
+  it.each([
+    'development-only-secret-change-me-in-production-0123456789',
+    'test-secret-that-is-long-enough-for-hs256-0123456789',
+    'benchmark-secret-that-is-long-enough-0123456789',
+  ])('refuses the published secret %s in production, without repeating it', (secret) => {
+    const env = { NODE_ENV: 'production', JWT_SECRET: secret };
+    expect(() => loadConfig(env)).toThrow(
+      /^Invalid configuration:\n {2}- JWT_SECRET=\(hidden\): .*published/,
+    );
+    expect(() => loadConfig(env)).not.toThrow(new RegExp(secret));
+    expect(loadConfig({ ...env, NODE_ENV: 'development' }).jwt.secret).toBe(secret);
   });
 
   it('reads every variable it knows', () => {
@@ -33,7 +82,11 @@ describe(loadConfig.name, () => {
       rateLimit: { perUser: 600, perIp: 1_200, login: 10 },
     });
     expect(
-      loadConfig({ OIDC_ISSUER: 'https://login.example.com/', OIDC_AUDIENCE: 'mbd' }).oidc,
+      loadConfig({
+        OIDC_ISSUER: 'https://login.example.com/',
+        OIDC_AUDIENCE: 'mbd',
+        DATA_DIR: dataDir,
+      }).oidc,
     ).toEqual({
       issuer: 'https://login.example.com/',
       jwksUrl: 'https://login.example.com/.well-known/jwks.json',
@@ -49,6 +102,7 @@ describe(loadConfig.name, () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ SEED_DEMO: 'yes' }, 'SEED_DEMO'],
     [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE'],
     [{ GRAPHQL_INTROSPECTION: 'yes' }, 'GRAPHQL_INTROSPECTION'],
     [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],

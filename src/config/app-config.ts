@@ -1,3 +1,14 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -19,8 +30,27 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Used only outside production, so that `npm start` works with no configuration. */
-const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me-in-production-0123456789';
+/**
+ * SHA-256 digests of every signing secret this repository has ever shipped (the old development
+ * default, the tests' and the benchmark's): anyone who read the source could sign tokens with
+ * them, so production refuses them.
+ */
+const PUBLISHED_JWT_SECRET_DIGESTS = new Set([
+  '02824a621e33a61b7adfd39379a1d504223e4a025dfc8959632b306206b04415',
+  '802dbfd9e5fa1e3442a783792d98c458ee49df0720c3e3b15170815256a0d6a5',
+  'ba54756a8fc9042b19de7a09518d24a1838b5f2459fee3564c769db394b93e0f',
+  'bb276c66d48f491ef1a4dc05345fa73019eaf69d6658c4f24cc2453ee0707b30',
+  'de8337454e9ec92bde4c74e7535fe1f34eed5646608441bd0c26ef734a620e2f',
+]);
+
+export const isPublishedSecret = (secret: string): boolean =>
+  PUBLISHED_JWT_SECRET_DIGESTS.has(createHash('sha256').update(secret).digest('hex'));
+
+/** Where development keeps the signing secret it generated, inside DATA_DIR. */
+export const SIGNING_SECRET_FILE = 'jwt.secret';
+
+/** Variables whose values never appear in messages. */
+const SECRET_VARIABLES = new Set(['JWT_SECRET']);
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -36,9 +66,16 @@ class EnvironmentVariables {
   @Max(65535)
   PORT = 3000;
 
+  /** Default: 127.0.0.1 when the demo organisation may be seeded, else every interface. */
+  @IsOptional()
   @IsString()
   @MinLength(1)
-  HOST = '0.0.0.0';
+  HOST?: string;
+
+  /** Seed the demo organisation into an empty database: default only on the embedded one. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  SEED_DEMO?: 'true' | 'false';
 
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, {
@@ -158,6 +195,8 @@ export interface AppConfig {
   readonly nodeEnv: NodeEnv;
   readonly port: number;
   readonly host: string;
+  /** Seed the demo organisation (known passwords) into an empty database at start-up. */
+  readonly seedDemo: boolean;
   /** Absent: the service runs its own embedded PostgreSQL under `dataDir`. */
   readonly databaseUrl?: string;
   readonly dataDir: string;
@@ -211,8 +250,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(vars, { forbidUnknownValues: true });
   const problems = errors.map((e) => {
     const messages = Object.values(e.constraints ?? {}).join('; ');
-    return `${e.property}=${JSON.stringify(e.value)}: ${messages}`;
+    const value = SECRET_VARIABLES.has(e.property) ? '(hidden)' : JSON.stringify(e.value);
+    return `${e.property}=${value}: ${messages}`;
   });
+  if (vars.NODE_ENV === 'production' && vars.JWT_SECRET && isPublishedSecret(vars.JWT_SECRET)) {
+    problems.push(
+      'JWT_SECRET=(hidden): this secret has been published in the source code; ' +
+        'generate your own, e.g. `openssl rand -base64 48`',
+    );
+  }
   // In production, the identity provider's keys must come over TLS.
   for (const name of ['OIDC_ISSUER', 'OIDC_JWKS_URL'] as const) {
     const value = vars[name];
@@ -221,17 +267,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  const seedDemo = vars.SEED_DEMO ? vars.SEED_DEMO === 'true' : !vars.DATABASE_URL;
   return {
     nodeEnv: vars.NODE_ENV,
     port: vars.PORT,
-    host: vars.HOST,
+    // Demo people have published passwords: only this machine may reach them by default.
+    host: vars.HOST ?? (seedDemo ? '127.0.0.1' : '0.0.0.0'),
+    seedDemo,
     databaseUrl: vars.DATABASE_URL,
     dataDir: vars.DATA_DIR,
     embeddedDatabasePort: vars.EMBEDDED_DB_PORT,
     databasePoolSize: vars.DB_POOL_SIZE,
     databaseApplicationName: vars.DB_APPLICATION_NAME,
     jwt: {
-      secret: vars.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+      secret: vars.JWT_SECRET ?? developmentSigningSecret(vars.DATA_DIR),
       ttlSeconds: vars.JWT_TTL_SECONDS,
       issuer: vars.JWT_ISSUER,
       audience: vars.JWT_AUDIENCE,
@@ -273,6 +322,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-export function usesDevelopmentSecret(config: AppConfig): boolean {
-  return config.jwt.secret === DEVELOPMENT_JWT_SECRET;
+/**
+ * Outside production, without JWT_SECRET: a random secret generated once per data directory
+ * and kept there (mode 0600), so tokens survive restarts and nobody else can sign them. Two
+ * instances starting together agree on one: the file appears whole, by link, or not at all.
+ */
+function developmentSigningSecret(dataDir: string): string {
+  const file = path.join(path.resolve(dataDir), SIGNING_SECRET_FILE);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const candidate = `${file}.${process.pid}.tmp`;
+    writeFileSync(candidate, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600 });
+    try {
+      linkSync(candidate, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(candidate);
+    }
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length < 32) throw new Error('it holds fewer than 32 characters');
+    return secret;
+  } catch (error) {
+    throw new ConfigError([
+      `JWT_SECRET is not set and the development secret in ${file} cannot be used: ` +
+        (error instanceof Error ? error.message : String(error)),
+    ]);
+  }
 }

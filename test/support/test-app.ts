@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { createApp } from '../../src/create-app.js';
 
-export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+/** Made anew for each test process: production refuses any secret published in the source. */
+export const TEST_JWT_SECRET = randomBytes(32).toString('base64url');
 
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T | null;

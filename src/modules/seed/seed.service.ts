@@ -25,7 +25,11 @@ import {
   DEMO_TEAMS,
 } from './demo-organisation.js';
 
-export type SeedOutcome = 'seeded' | 'skipped: database not empty' | 'refused: production';
+export type SeedOutcome =
+  | 'seeded'
+  | 'skipped: database not empty'
+  | 'skipped: not asked for'
+  | 'refused: production';
 
 /** Seeds the demo organisation through the same services the API uses, so it obeys every rule. */
 @Injectable()
