@@ -3,7 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { LoggerModule } from 'nestjs-pino';
-import { DomainErrorHttpFilter } from './common/errors/domain-error.filter.js';
+import { DomainErrorHttpFilter, RefusalRecorder } from './common/errors/domain-error.filter.js';
 import { graphqlOptions } from './common/graphql/graphql.options.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { loggerOptions } from './common/logging/logger.options.js';
@@ -12,6 +12,9 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AuditLogModule } from './modules/audit/audit-log.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { SecurityLog } from './modules/audit/security-log.js';
+import { RateLimits } from './common/rate-limit/rate-limits.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { BudgetModule } from './modules/budget/budget.module.js';
@@ -45,10 +48,14 @@ export class AppModule {
         }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [AuthModule],
-          inject: [AuthService],
-          useFactory: (auth: AuthService) =>
-            graphqlOptions(config, (authorization) => auth.isValid(authorization)),
+          imports: [AuthModule, AuditModule],
+          inject: [AuthService, RateLimits, SecurityLog],
+          useFactory: (auth: AuthService, rateLimits: RateLimits, securityLog: SecurityLog) =>
+            graphqlOptions(config, {
+              verifyAuthorization: (authorization) => auth.isValid(authorization),
+              rateLimits,
+              recordRefusal: (refusal) => securityLog.refused(refusal),
+            }),
         }),
         IdempotencyModule,
         PubSubModule,
@@ -62,6 +69,7 @@ export class AppModule {
         IdeaModule,
         CommentModule,
         DashboardModule,
+        AuditModule,
         AuditLogModule,
         HealthModule,
         SeedModule,
@@ -69,6 +77,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },
         { provide: APP_FILTER, useClass: DomainErrorHttpFilter },
+        { provide: RefusalRecorder, useExisting: SecurityLog },
       ],
     };
   }

@@ -79,7 +79,12 @@ describe(loadConfig.name, () => {
       logLevel: 'warn',
       jwt: { secret: 's'.repeat(40), ttlSeconds: 3600 },
       graphql: { introspection: false, maxCost: 25_000 },
-      rateLimit: { perUser: 600, perIp: 1_200, login: 10 },
+      rateLimit: {
+        perUser: 600,
+        perIp: 1_200,
+        signInFailuresPerAccount: 5,
+        signInFailuresPerAddress: 100,
+      },
     });
     expect(
       loadConfig({
@@ -106,7 +111,8 @@ describe(loadConfig.name, () => {
     [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE'],
     [{ GRAPHQL_INTROSPECTION: 'yes' }, 'GRAPHQL_INTROSPECTION'],
     [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
-    [{ LOGIN_RATE_LIMIT_PER_MINUTE: 'many' }, 'LOGIN_RATE_LIMIT_PER_MINUTE'],
+    [{ LOGIN_FAILURES_PER_ACCOUNT: 'many' }, 'LOGIN_FAILURES_PER_ACCOUNT'],
+    [{ LOGIN_FAILURES_PER_ADDRESS: '0' }, 'LOGIN_FAILURES_PER_ADDRESS'],
     [{ OIDC_ISSUER: 'not a url' }, 'OIDC_ISSUER'],
     [{ OIDC_ISSUER: 'https://login.example.com' }, 'OIDC_AUDIENCE'],
     [

@@ -1,10 +1,46 @@
 import { SignJWT } from 'jose';
 import { STATEMENT_COUNT_HEADER } from '../src/common/graphql/statement-count.plugin.js';
-import { Factory, TEST_PASSWORD, type Person } from './support/factories.js';
+import { Factory, TEST_PASSWORD, unique, type Person } from './support/factories.js';
 import { codes, startTestApp, type TestApp } from './support/test-app.js';
 
 const ME = '{ me { id } }';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const LOGIN = `mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { token } }`;
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/** A refusal says when to come back, in the header and in the error alike. */
+function expectRetryAfter(answer: Answer): number {
+  expect(answer.status).toBe(429);
+  const seconds = answer.body.errors[0].extensions.retryAfterSeconds;
+  expect(Number.isInteger(seconds) && seconds >= 1).toBe(true);
+  expect(answer.headers.get('retry-after')).toBe(String(seconds));
+  expect(answer.body.errors[0].message).toMatch(new RegExp(`try again in ${seconds} s`));
+  return seconds;
+}
+
+/** Signs in from a given client address (the service trusts X-Forwarded-For in these tests). */
+async function signIn(url: string, email: string, password: string, address: string) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: JSON.stringify({ query: LOGIN, variables: { e: email, p: password } }),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    statements: response.headers.get(STATEMENT_COUNT_HEADER),
+    body: (await response.json()) as any,
+  };
+}
+
+let lastAddress = 0;
+/** A client address no other test has used. */
+const newAddress = () => `10.${(++lastAddress >> 8) & 255}.${lastAddress & 255}.1`;
 
 describe('Rate limits', () => {
   describe('in one instance', () => {
@@ -12,37 +48,27 @@ describe('Rate limits', () => {
     let factory: Factory;
 
     beforeAll(async () => {
-      sut = await startTestApp({
-        LOGIN_RATE_LIMIT_PER_MINUTE: '3',
-        RATE_LIMIT_PER_MINUTE: '5',
-        RATE_LIMIT_IP_PER_MINUTE: '40',
-      });
+      sut = await startTestApp({ RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_IP_PER_MINUTE: '40' });
       factory = new Factory(sut);
     });
     afterAll(() => sut.close());
 
-    it('limits sign-in attempts per address, before checking any password', async () => {
-      const { employee } = await factory.person();
-      const login = (password: string) =>
-        fetch(`${sut.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            query: `mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { token } }`,
-            variables: { e: employee.email, p: password },
-          }),
-        });
-      for (let i = 0; i < 3; i++) {
-        const wrong = (await (await login('wrong-password')).json()) as any;
-        expect(codes(wrong)).toEqual(['UNAUTHENTICATED']);
-      }
-      const refused = await login(TEST_PASSWORD);
-      const body = (await refused.json()) as any;
-      expect(codes(body)).toEqual(['RATE_LIMITED']);
-      expect(body.errors[0].message).toMatch(/try again in \d+ s/);
-      expect(body.data).toBeNull();
-      expect(refused.headers.get(STATEMENT_COUNT_HEADER)).toBe('0');
-    });
+    const post = async (query: string, token?: string) => {
+      const response = await fetch(`${sut.url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ query }),
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        statements: response.headers.get(STATEMENT_COUNT_HEADER),
+        body: (await response.json()) as any,
+      };
+    };
 
     it('counts every root field of an operation, verifying the token once for all of them', async () => {
       const { token } = await factory.person();
@@ -50,7 +76,12 @@ describe('Rate limits', () => {
       const twice = '{ a: me { id } b: me { id } }';
       expect(codes(await sut.gql(twice, {}, token))).toEqual([]);
       expect(codes(await sut.gql(twice, {}, token))).toEqual([]);
-      expect(codes(await sut.gql(twice, {}, token))).toContain('RATE_LIMITED');
+      const refused = await post(twice, token);
+      expect(refused.status).toBe(429);
+      expect(codes(refused.body)).toEqual(['RATE_LIMITED']);
+      // The whole operation is refused before it runs: no partial answer.
+      expect(refused.body.data).toBeUndefined();
+      expectRetryAfter(refused);
     });
 
     it('limits each employee, leaving others alone, on GraphQL and HTTP routes', async () => {
@@ -71,19 +102,20 @@ describe('Rate limits', () => {
         headers: { authorization: `Bearer ${busy.token}` },
       });
       expect(csv.status).toBe(200);
-      const refused = await fetch(`${sut.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${busy.token}` },
-        body: JSON.stringify({ query: ME }),
-      });
-      expect(codes((await refused.json()) as any)).toEqual(['RATE_LIMITED']);
+      const refused = await post(ME, busy.token);
+      expect(refused.status).toBe(429);
+      expect(codes(refused.body)).toEqual(['RATE_LIMITED']);
+      expectRetryAfter(refused);
       // Refused before the access guard reads the database.
-      expect(refused.headers.get(STATEMENT_COUNT_HEADER)).toBe('0');
+      expect(refused.statements).toBe('0');
       const refusedCsv = await fetch(`${sut.url}/export/team-pnl.csv`, {
         headers: { authorization: `Bearer ${busy.token}` },
       });
       expect(refusedCsv.status).toBe(429);
-      expect(await refusedCsv.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+      const csvBody = (await refusedCsv.json()) as any;
+      expect(csvBody).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+      expect(Number(refusedCsv.headers.get('retry-after'))).toBe(csvBody.error.retryAfterSeconds);
+      expect(csvBody.error.retryAfterSeconds).toBeGreaterThanOrEqual(1);
       expect(codes(await sut.gql(ME, {}, other.token))).toEqual([]);
     });
 
@@ -102,8 +134,123 @@ describe('Rate limits', () => {
         body: JSON.stringify({ query: '{{{' }),
       });
       expect(garbage.status).toBe(429);
-      expect(codes((await garbage.json()) as any)).toEqual(['RATE_LIMITED']);
+      const garbageBody = (await garbage.json()) as any;
+      expect(codes(garbageBody)).toEqual(['RATE_LIMITED']);
+      expectRetryAfter({ status: 429, headers: garbage.headers, body: garbageBody });
       expect((await fetch(`${sut.url}/health`)).status).toBe(200);
+    });
+  });
+
+  describe('sign-in', () => {
+    let sut: TestApp;
+    let factory: Factory;
+
+    beforeAll(async () => {
+      sut = await startTestApp({
+        TRUST_PROXY: 'true',
+        LOGIN_FAILURES_PER_ACCOUNT: '3',
+        LOGIN_FAILURES_PER_ADDRESS: '4',
+      });
+      factory = new Factory(sut);
+    });
+    afterAll(() => sut.close());
+
+    it('limits failed attempts per account across addresses, with a growing delay, before checking the password', async () => {
+      const { employee } = await factory.person();
+      const bystander = await factory.person();
+      for (let i = 0; i < 3; i++) {
+        const wrong = await signIn(sut.url, employee.email, 'wrong-password', newAddress());
+        expect(codes(wrong.body)).toEqual(['UNAUTHENTICATED']);
+      }
+      // Spraying from ever new addresses does not help: the account itself waits now, and
+      // every attempt made while it waits doubles the wait, right password or not.
+      const waits: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const refused = await signIn(sut.url, employee.email, TEST_PASSWORD, newAddress());
+        expect(codes(refused.body)).toEqual(['RATE_LIMITED']);
+        expect(refused.body.data).toBeNull();
+        // No credentials read: at most the (bounded) audit record of the refused attempt.
+        expect(Number(refused.statements)).toBeLessThanOrEqual(1);
+        waits.push(expectRetryAfter(refused));
+      }
+      expect(waits[1]).toBeGreaterThan(waits[0]);
+      expect(waits[2]).toBeGreaterThan(waits[1]);
+      // Other accounts are not held up.
+      const other = await signIn(sut.url, bystander.employee.email, TEST_PASSWORD, newAddress());
+      expect(other.body.errors).toBeUndefined();
+    });
+
+    it('does not count successful sign-ins, and forgets an account’s failures once it signs in', async () => {
+      const { employee } = await factory.person();
+      const office = newAddress();
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 2; i++) {
+          const wrong = await signIn(sut.url, employee.email, 'typo', newAddress());
+          expect(codes(wrong.body)).toEqual(['UNAUTHENTICATED']);
+        }
+        const right = await signIn(sut.url, employee.email, TEST_PASSWORD, office);
+        expect(right.body.errors).toBeUndefined();
+      }
+      // A whole office behind one address signs in, far past any limit on failures.
+      for (let i = 0; i < 12; i++) {
+        const colleague = await factory.person();
+        const ok = await signIn(sut.url, colleague.employee.email, TEST_PASSWORD, office);
+        expect(ok.body.errors).toBeUndefined();
+      }
+    });
+
+    it('limits failures per address, across accounts, leaving other addresses alone', async () => {
+      const sprayer = newAddress();
+      const victims = await Promise.all([1, 2, 3, 4, 5].map(() => factory.person()));
+      for (const victim of victims.slice(0, 4)) {
+        const wrong = await signIn(sut.url, victim.employee.email, 'Winter2026!', sprayer);
+        expect(codes(wrong.body)).toEqual(['UNAUTHENTICATED']);
+      }
+      const refused = await signIn(sut.url, victims[4].employee.email, TEST_PASSWORD, sprayer);
+      expect(codes(refused.body)).toEqual(['RATE_LIMITED']);
+      expectRetryAfter(refused);
+      const elsewhere = await signIn(
+        sut.url,
+        victims[4].employee.email,
+        TEST_PASSWORD,
+        newAddress(),
+      );
+      expect(elsewhere.body.errors).toBeUndefined();
+    });
+
+    it('records failed sign-ins and refusals in the audit log, within a bound', async () => {
+      const { employee } = await factory.person();
+      const admin = await factory.person({ isAdmin: true });
+      const member = await factory.person();
+      const events = async (filter: string) => {
+        const result = await sut.gql(
+          `{ auditLog(first: 100, filter: { ${filter} }) { totalCount nodes { action subjectId payload actor { id } } } }`,
+          {},
+          admin.token,
+        );
+        return result.data!.auditLog;
+      };
+      for (let i = 0; i < 2; i++) {
+        await signIn(sut.url, employee.email, 'wrong-password', newAddress());
+      }
+      const failed = await events(`action: "auth.login_failed", subjectId: "${employee.id}"`);
+      expect(failed.totalCount).toBe(2);
+      expect(failed.nodes[0].payload).toMatchObject({ email: employee.email });
+      expect(failed.nodes[0].payload.address).toMatch(/^10\./);
+
+      // A member hammering an admin mutation: recorded, but not once per try.
+      for (let i = 0; i < 40; i++) {
+        const result = await sut.gql(
+          `mutation { createTeam(input: { name: "${unique('Nope')}" }) { team { id } } }`,
+          {},
+          member.token,
+        );
+        expect(codes(result)).toEqual(['FORBIDDEN']);
+      }
+      const refusals = await events(`action: "auth.refused", actorId: "${member.employee.id}"`);
+      expect(refusals.totalCount).toBeGreaterThanOrEqual(1);
+      expect(refusals.totalCount).toBeLessThanOrEqual(20);
+      expect(refusals.nodes[0].payload).toMatchObject({ operation: 'Mutation.createTeam' });
     });
   });
 

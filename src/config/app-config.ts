@@ -165,11 +165,19 @@ class EnvironmentVariables {
   @Max(1_000_000)
   RATE_LIMIT_IP_PER_MINUTE = 1_200;
 
+  /** Failed sign-ins an account may make before each further attempt waits (doubling). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(1_000_000)
-  LOGIN_RATE_LIMIT_PER_MINUTE = 10;
+  LOGIN_FAILURES_PER_ACCOUNT = 5;
+
+  /** Failed sign-ins an hour per client address, whatever the accounts. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_FAILURES_PER_ADDRESS = 100;
 
   /** Express's `trust proxy`: `true`, a number of hops, or addresses/subnets (comma-separated). */
   @Matches(/^(true|false|\d{1,2}|[\w.:/,\s-]+)$/, {
@@ -222,8 +230,16 @@ export interface AppConfig {
     /** The most a query may cost: each field 1, list fields times their `first`. */
     readonly maxCost: number;
   };
-  /** Requests a minute, per signed-in employee, per client address, and sign-in attempts. */
-  readonly rateLimit: { readonly perUser: number; readonly perIp: number; readonly login: number };
+  /**
+   * Requests a minute per signed-in employee and per client address; failed sign-ins per
+   * account before attempts must wait, and an hour per address.
+   */
+  readonly rateLimit: {
+    readonly perUser: number;
+    readonly perIp: number;
+    readonly signInFailuresPerAccount: number;
+    readonly signInFailuresPerAddress: number;
+  };
   /** Express's `trust proxy` setting. */
   readonly trustProxy: boolean | number | string;
   /** Set: bearer tokens from this identity provider are accepted too, matched by e-mail. */
@@ -300,7 +316,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimit: {
       perUser: vars.RATE_LIMIT_PER_MINUTE,
       perIp: vars.RATE_LIMIT_IP_PER_MINUTE,
-      login: vars.LOGIN_RATE_LIMIT_PER_MINUTE,
+      signInFailuresPerAccount: vars.LOGIN_FAILURES_PER_ACCOUNT,
+      signInFailuresPerAddress: vars.LOGIN_FAILURES_PER_ADDRESS,
     },
     trustProxy:
       vars.TRUST_PROXY === 'true'

@@ -116,10 +116,13 @@ export class LedgerProbe {
     return rows.map((r) => r.id);
   }
 
-  /** Audit events caused by one actor: other test files running alongside never touch them. */
+  /**
+   * Changes one actor made, by their audit events (other test files running alongside never
+   * touch them); records of their refused calls (`auth.refused`) change nothing.
+   */
   async eventsBy(actorId: string): Promise<number> {
     const [{ count }] = (await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM event WHERE actor_id = $1`,
+      `SELECT count(*)::int AS count FROM event WHERE actor_id = $1 AND action <> 'auth.refused'`,
       [actorId],
     )) as { count: number }[];
     return count;

@@ -35,7 +35,8 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
     // The suite signs in and calls far faster than people do; rate-limits.e2e.spec.ts lowers these.
     RATE_LIMIT_PER_MINUTE: '1000000',
     RATE_LIMIT_IP_PER_MINUTE: '1000000',
-    LOGIN_RATE_LIMIT_PER_MINUTE: '1000000',
+    LOGIN_FAILURES_PER_ACCOUNT: '1000000',
+    LOGIN_FAILURES_PER_ADDRESS: '1000000',
     ...env,
   });
 }

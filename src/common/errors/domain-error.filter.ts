@@ -1,5 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
-import type { Response } from 'express';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Actor } from '../auth/actor.js';
+import { addressOf } from '../rate-limit/rate-limits.js';
 import { DomainError } from './domain-error.js';
 import { ErrorCode } from './error-code.js';
 
@@ -17,17 +19,39 @@ const HTTP_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.INTERNAL_SERVER_ERROR]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
+/** Where FORBIDDEN answers on HTTP routes are recorded (the audit module's SecurityLog). */
+export abstract class RefusalRecorder {
+  abstract refused(refusal: {
+    actorId: string;
+    operation: string;
+    address?: string;
+  }): Promise<void>;
+}
+
 /**
  * Domain errors on plain HTTP routes (GraphQL has its own formatter): the same code and
  * message, with a matching status, as `{ "error": { "code", "message", "field" } }`.
  */
 @Catch(DomainError)
+@Injectable()
 export class DomainErrorHttpFilter implements ExceptionFilter {
-  catch(error: DomainError, host: ArgumentsHost): void {
+  constructor(private readonly refusals: RefusalRecorder) {}
+
+  async catch(error: DomainError, host: ArgumentsHost): Promise<void> {
     if (host.getType() !== 'http') throw error;
-    host
-      .switchToHttp()
-      .getResponse<Response>()
+    const request = host.switchToHttp().getRequest<Request & { actor?: Actor }>();
+    const response = host.switchToHttp().getResponse<Response>();
+    if (error.code === ErrorCode.FORBIDDEN && request.actor) {
+      await this.refusals.refused({
+        actorId: request.actor.id,
+        operation: `${request.method} ${request.path}`,
+        address: addressOf(request),
+      });
+    }
+    if (error.details.retryAfterSeconds !== undefined) {
+      response.set('retry-after', String(error.details.retryAfterSeconds));
+    }
+    response
       .status(HTTP_STATUS[error.code])
       .json({ error: { code: error.code, message: error.message, ...error.details } });
   }

@@ -4,6 +4,14 @@ import { ErrorCode } from './error-code.js';
 export interface DomainErrorDetails {
   /** The offending input, as a path from the argument: `input.amount`, `first`. */
   field?: string;
+  /** RATE_LIMITED: when to try again (also the `Retry-After` header). */
+  retryAfterSeconds?: number;
+}
+
+/** What Apollo Server reads off an error to set the response's HTTP status and headers. */
+interface HttpHead {
+  status: number;
+  headers: Map<string, string>;
 }
 
 /**
@@ -20,6 +28,17 @@ export class DomainError extends IntrinsicException {
   ) {
     super(message);
     this.name = 'DomainError';
+  }
+
+  /**
+   * A refusal to serve at all (RATE_LIMITED) answers HTTP 429 with `Retry-After`, over GraphQL
+   * too: graphql-js copies these extensions onto the error it wraps this one in, and Apollo
+   * takes the status and headers from there (without showing them to the client).
+   */
+  get extensions(): { http: HttpHead } | undefined {
+    if (this.code !== ErrorCode.RATE_LIMITED) return undefined;
+    const headers = new Map([['retry-after', String(this.details.retryAfterSeconds)]]);
+    return { http: { status: 429, headers } };
   }
 }
 
@@ -49,6 +68,11 @@ export const capacityExceeded = (message: string): DomainError =>
 export const invalidTransition = (message: string): DomainError =>
   new DomainError(ErrorCode.INVALID_TRANSITION, message);
 
-export const rateLimited = (
-  message = 'Too many requests: wait a minute and try again',
-): DomainError => new DomainError(ErrorCode.RATE_LIMITED, message);
+export const rateLimited = (retryAfterSeconds: number): DomainError =>
+  new DomainError(
+    ErrorCode.RATE_LIMITED,
+    `Too many requests: try again in ${retryAfterSeconds} s`,
+    {
+      retryAfterSeconds,
+    },
+  );

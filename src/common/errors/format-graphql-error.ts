@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { DomainError } from './domain-error.js';
+import { DomainError, type DomainErrorDetails } from './domain-error.js';
 import { ErrorCode } from './error-code.js';
 import { PgErrorCode, pgError } from './postgres-errors.js';
 
@@ -41,6 +41,15 @@ const INPUT_PROBLEMS: { pattern: RegExp; field: (m: RegExpMatchArray) => string 
 /** graphql-js's refusal of a document past the `maxTokens` parse option (its own spelling). */
 const TOO_MANY_TOKENS = /^Syntax Error: Document contains more \w+ \d+ tokens/;
 
+/** A domain error behind a GraphQL error, thrown by a resolver or a request-level plugin. */
+function domainErrorIn(error: unknown): DomainError | undefined {
+  for (let e = error; e instanceof Error; e = (e as GraphQLError).originalError) {
+    if (e instanceof DomainError) return e;
+    if (!(e instanceof GraphQLError)) return undefined;
+  }
+  return undefined;
+}
+
 function refusedAsTooComplex(error: unknown): boolean {
   for (let e = error; e instanceof GraphQLError; e = e.originalError) {
     if (e.extensions.code === ErrorCode.QUERY_TOO_COMPLEX) return true;
@@ -55,20 +64,24 @@ function refusedAsTooComplex(error: unknown): boolean {
  */
 export function createGraphQLErrorFormatter(reportUnexpected: ReportUnexpected) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const cause = unwrapResolverError(error);
+    const cause = domainErrorIn(error) ?? unwrapResolverError(error);
     const { locations, path } = formatted;
     const shape = (
       code: ErrorCode | string,
       message: string,
       field?: string,
+      details: Omit<DomainErrorDetails, 'field'> = {},
     ): GraphQLFormattedError => ({
       message,
       ...(locations ? { locations } : {}),
       ...(path ? { path } : {}),
-      extensions: { code, ...(field ? { field } : {}) },
+      extensions: { code, ...(field ? { field } : {}), ...details },
     });
 
-    if (cause instanceof DomainError) return shape(cause.code, cause.message, cause.details.field);
+    if (cause instanceof DomainError) {
+      const { field, ...details } = cause.details;
+      return shape(cause.code, cause.message, field, details);
+    }
     // Refused by the query limits (Apollo re-codes validation errors, so look underneath).
     if (refusedAsTooComplex(error) || TOO_MANY_TOKENS.test(formatted.message)) {
       return shape(ErrorCode.QUERY_TOO_COMPLEX, formatted.message);

@@ -12,15 +12,24 @@ import { QUERY_LIMITS, queryLimits, webSocketLimits } from './query-limits.js';
 import { statementCountPlugin } from './statement-count.plugin.js';
 import { connectionAuthorization, createGraphQLContext } from './graphql-context.js';
 import { unexpectedErrorLog } from './unexpected-error-log.plugin.js';
+import { refusalLogPlugin, type RefusalRecord } from './refusal-log.plugin.js';
+import { rateLimitPlugin } from '../rate-limit/rate-limit.plugin.js';
+import type { RateLimits } from '../rate-limit/rate-limits.js';
 
-/** Checks the bearer token a WebSocket client sends when it connects. */
-export type VerifyAuthorization = (authorization: string | undefined) => Promise<boolean>;
+/** What the GraphQL endpoint needs from the rest of the service. */
+export interface GraphQLDependencies {
+  /** Checks the bearer token a WebSocket client sends when it connects. */
+  verifyAuthorization: (authorization: string | undefined) => Promise<boolean>;
+  rateLimits: RateLimits;
+  /** Keeps a record of a FORBIDDEN answer. */
+  recordRefusal: (refusal: RefusalRecord) => Promise<void>;
+}
 
 const logger = new Logger('GraphQL');
 
 export function graphqlOptions(
   config: AppConfig,
-  verifyAuthorization: VerifyAuthorization,
+  { verifyAuthorization, rateLimits, recordRefusal }: GraphQLDependencies,
 ): Omit<ApolloDriverConfig, 'driver'> {
   const report = (error: unknown, requestId?: unknown) =>
     logger.error(
@@ -72,12 +81,17 @@ export function graphqlOptions(
       // resolves fields without wrapping each one.
       ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,
+      rateLimitPlugin(rateLimits),
+      refusalLogPlugin(recordRefusal),
       unexpectedErrorLog(report),
       ...(config.sqlStatementHeader ? [statementCountPlugin] : []),
     ],
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    // A RATE_LIMITED answer carries HTTP 429 and Retry-After (see DomainError.extensions), also
+    // when a resolver refuses (sign-in): Nest would otherwise reset the status to 200.
+    preserveHttpStatusForExecutionErrors: false,
     autoTransformHttpErrors: false,
     formatError,
   };

@@ -22,11 +22,16 @@ import { ErrorCode } from '../errors/error-code.js';
 import { DomainError, rateLimited } from '../errors/domain-error.js';
 
 const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** The longest an account waits between sign-in attempts, however many have failed. */
+export const MAX_SIGN_IN_WAIT_SECONDS = 15 * MINUTE;
 
 /**
- * The counters behind the rate limits, one-minute windows: every request per client address,
- * calls per signed-in employee, sign-in attempts per address. In Redis when REDIS_URL is set,
- * so that every instance shares them (in memory if Redis fails), else in this instance's memory.
+ * The counters behind the rate limits: every request per client address and calls per
+ * signed-in employee (one-minute windows), and failed sign-ins per account (a growing wait)
+ * and per address (an hourly allowance). In Redis when REDIS_URL is set, so that every instance
+ * shares them (in memory if Redis fails), else in this instance's memory.
  */
 @Injectable()
 export class RateLimits implements OnModuleInit, OnApplicationShutdown {
@@ -34,11 +39,15 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
   private readonly redis?: Redis;
   private readonly address: RateLimiterAbstract;
   private readonly employee: RateLimiterAbstract;
-  private readonly signIn: RateLimiterAbstract;
+  /** An account's sign-in attempts since its last success (a day at most). */
+  private readonly accountAttempts: RateLimiterAbstract;
+  /** One attempt per wait once an account has used its free failures. */
+  private readonly accountGate: RateLimiterAbstract;
+  private readonly addressFailures: RateLimiterAbstract;
   /** Imported once: given bytes, jose would import the key again on every verification. */
   private readonly secret: KeyObject;
-  /** Each request's verified key, so an operation with several root fields verifies once. */
-  private readonly keys = new WeakMap<Request, Promise<string | undefined>>();
+  /** Each request's verified key, so that it is verified once however it is counted. */
+  private readonly keys = new WeakMap<object, Promise<string | undefined>>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     if (config.redisUrl) {
@@ -48,8 +57,8 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
       });
       this.redis.on('error', (error: Error) => this.logger.warn(`redis: ${error.message}`));
     }
-    const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => {
-      const options = { keyPrefix: `mbd:rate:${keyPrefix}`, points, duration: MINUTE };
+    const limiter = (keyPrefix: string, points: number, duration = MINUTE): RateLimiterAbstract => {
+      const options = { keyPrefix: `mbd:rate:${keyPrefix}`, points, duration };
       if (!this.redis) return new RateLimiterMemory(options);
       return new RateLimiterRedis({
         ...options,
@@ -57,9 +66,12 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
         insuranceLimiter: new RateLimiterMemory(options),
       });
     };
-    this.address = limiter('address', config.rateLimit.perIp);
-    this.employee = limiter('employee', config.rateLimit.perUser);
-    this.signIn = limiter('sign-in', config.rateLimit.login);
+    const { rateLimit } = config;
+    this.address = limiter('address', rateLimit.perIp);
+    this.employee = limiter('employee', rateLimit.perUser);
+    this.accountAttempts = limiter('sign-in:account', Number.MAX_SAFE_INTEGER, DAY);
+    this.accountGate = limiter('sign-in:account-gate', 1);
+    this.addressFailures = limiter('sign-in:address', rateLimit.signInFailuresPerAddress, HOUR);
     this.secret = createSecretKey(Buffer.from(config.jwt.secret));
   }
 
@@ -80,36 +92,90 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
   addressMiddleware() {
     return (req: Request, res: Response, next: NextFunction): void => {
       if (req.path === '/health') return next();
-      this.consume(this.address, addressOf(req)).then(
+      this.countAddress(addressOf(req)).then(
         () => next(),
         (error: unknown) => {
           if (!(error instanceof DomainError)) return next(error);
-          const body = { message: error.message, extensions: { code: ErrorCode.RATE_LIMITED } };
+          const seconds = error.details.retryAfterSeconds ?? MINUTE;
+          const body = {
+            message: error.message,
+            extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: seconds },
+          };
           res
             .status(429)
+            .set('retry-after', String(seconds))
             .json(
               req.path.startsWith('/graphql')
                 ? { errors: [body] }
-                : { error: { code: ErrorCode.RATE_LIMITED, message: error.message } },
+                : {
+                    error: {
+                      code: ErrorCode.RATE_LIMITED,
+                      message: error.message,
+                      retryAfterSeconds: seconds,
+                    },
+                  },
             );
         },
       );
     };
   }
 
-  /** Counts a call against the employee the request's bearer token was verifiably issued to. */
-  async countEmployee(req: Request): Promise<void> {
-    let key = this.keys.get(req);
-    if (!key) {
-      key = this.employeeKey(req.headers.authorization);
-      this.keys.set(req, key);
-    }
-    const employee = await key;
-    if (employee) await this.consume(this.employee, employee);
+  /** One request (or WebSocket message) from a client address. */
+  countAddress(address: string): Promise<void> {
+    return this.consume(this.address, address);
   }
 
-  async countSignIn(req: Request): Promise<void> {
-    await this.consume(this.signIn, addressOf(req));
+  /**
+   * Counts `calls` against the employee the bearer token was verifiably issued to (nothing
+   * for a token that does not verify: the access guard refuses it, the address counted it).
+   * `request` is what the token came with (an HTTP request, a WebSocket connection), so that
+   * one request counted several times verifies its token once.
+   */
+  async countEmployee(
+    request: object,
+    authorization: string | undefined,
+    calls = 1,
+  ): Promise<void> {
+    let key = this.keys.get(request);
+    if (!key) {
+      key = this.employeeKey(authorization);
+      this.keys.set(request, key);
+    }
+    const employee = await key;
+    if (employee) await this.consume(this.employee, employee, calls);
+  }
+
+  /**
+   * Counts a sign-in attempt before any password is checked, refusing it when the address has
+   * used up its failures or the account must wait: an account's first
+   * `signInFailuresPerAccount` attempts since its last success are free; after that, one
+   * attempt per wait, and the wait doubles with every attempt (up to 15 minutes), so spraying
+   * one account from many addresses gains nothing. Counting first keeps concurrent attempts
+   * honest; `signInSucceeded` takes the counts back.
+   */
+  async countSignIn(account: string, address: string): Promise<void> {
+    await this.consume(this.addressFailures, address);
+    const { consumedPoints: attempts } = await this.accountAttempts.penalty(account);
+    const free = this.config.rateLimit.signInFailuresPerAccount;
+    if (attempts < free) return;
+    const wait = Math.min(2 ** (attempts - free), MAX_SIGN_IN_WAIT_SECONDS);
+    try {
+      await this.accountGate.consume(account, 1, { customDuration: wait });
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      // Knocking while the account waits makes it wait longer, from now.
+      await this.accountGate.block(account, wait);
+      throw refusedFor(wait);
+    }
+  }
+
+  /** A right password: it was never a failure, and the account starts afresh. */
+  async signInSucceeded(account: string, address: string): Promise<void> {
+    await Promise.all([
+      this.addressFailures.reward(address, 1),
+      this.accountAttempts.delete(account),
+      this.accountGate.delete(account),
+    ]);
   }
 
   /**
@@ -135,18 +201,19 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private async consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  private async consume(limiter: RateLimiterAbstract, key: string, points = 1): Promise<void> {
     try {
-      await limiter.consume(key);
+      await limiter.consume(key, points);
     } catch (refusal) {
       if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      const seconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
-      throw rateLimited(`Too many requests: try again in ${seconds} s`);
+      throw refusedFor(Math.ceil(refusal.msBeforeNext / 1000));
     }
   }
 }
 
+const refusedFor = (seconds: number): DomainError => rateLimited(Math.max(1, seconds));
+
 /** The client's address: the connection's, or the proxy's view of it with TRUST_PROXY. */
-function addressOf(req: Request): string {
+export function addressOf(req: Request): string {
   return req.ip ?? req.socket?.remoteAddress ?? 'unknown';
 }

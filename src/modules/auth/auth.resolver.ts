@@ -1,6 +1,8 @@
-import { SignInAttempts } from '../../common/rate-limit/sign-in-attempts.decorator.js';
-import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import type { Request } from 'express';
 import { Public } from '../../common/auth/access.js';
+import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { addressOf } from '../../common/rate-limit/rate-limits.js';
 import { LoginInput } from './dto/login.input.js';
 import { LoginPayload } from './login.payload.js';
 import { AuthService } from './auth.service.js';
@@ -10,11 +12,15 @@ export class AuthResolver {
   constructor(private readonly auth: AuthService) {}
 
   @Mutation(() => LoginPayload, {
-    description: 'Exchanges an e-mail and password for a bearer token.',
+    description:
+      'Exchanges an e-mail and password for a bearer token. Failed attempts are limited per ' +
+      'account (each one past the first few waits, doubling) and per address.',
   })
   @Public()
-  @SignInAttempts()
-  login(@Args('input') input: LoginInput): Promise<LoginPayload> {
-    return this.auth.login(input);
+  login(
+    @Args('input') input: LoginInput,
+    @Context() { req }: GraphQLContext,
+  ): Promise<LoginPayload> {
+    return this.auth.login(input, addressOf(req as Request));
   }
 }

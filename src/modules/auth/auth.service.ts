@@ -4,7 +4,9 @@ import type { Actor } from '../../common/auth/actor.js';
 import { verifyAgainstDecoy, verifyPassword } from '../../common/auth/passwords.js';
 import { unauthenticated } from '../../common/errors/domain-error.js';
 import { Transactions } from '../../database/transactions.js';
+import { RateLimits } from '../../common/rate-limit/rate-limits.js';
 import { AuditService } from '../audit/audit.service.js';
+import { SecurityLog } from '../audit/security-log.js';
 import { EmployeeService } from '../employee/employee.service.js';
 import type { LoginInput } from './dto/login.input.js';
 import type { LoginPayload } from './login.payload.js';
@@ -19,16 +21,34 @@ export class AuthService {
     private readonly oidc: OidcVerifier,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
+    private readonly securityLog: SecurityLog,
+    private readonly limits: RateLimits,
     private readonly dataSource: DataSource,
   ) {}
 
-  /** One answer for an unknown e-mail and a wrong password, in about the same time. */
-  async login(input: LoginInput): Promise<LoginPayload> {
-    const credentials = await this.employees.findCredentials(input.email);
+  /**
+   * One answer for an unknown e-mail and a wrong password, in about the same time. Throttled
+   * per account and per address before any password is checked (RATE_LIMITED); failures are
+   * recorded.
+   */
+  async login(input: LoginInput, address: string): Promise<LoginPayload> {
+    const { email } = input;
+    try {
+      await this.limits.countSignIn(email, address);
+    } catch (refusal) {
+      await this.securityLog.failedSignIn({ email, address, reason: 'throttled' });
+      throw refusal;
+    }
+    const credentials = await this.employees.findCredentials(email);
     const valid = credentials
       ? await verifyPassword(credentials.passwordHash, input.password)
       : await verifyAgainstDecoy(input.password);
-    if (!credentials || !valid) throw unauthenticated('Wrong e-mail or password');
+    if (!credentials || !valid) {
+      const reason = credentials ? 'wrong password' : 'unknown e-mail';
+      await this.securityLog.failedSignIn({ email, employeeId: credentials?.id, address, reason });
+      throw unauthenticated('Wrong e-mail or password');
+    }
+    await this.limits.signInSucceeded(email, address);
 
     const { token, expiresAt } = await this.tokens.issue(credentials.id);
     await this.transactions.run((manager) =>

@@ -26,10 +26,7 @@ import {
 } from './demo-organisation.js';
 
 export type SeedOutcome =
-  | 'seeded'
-  | 'skipped: database not empty'
-  | 'skipped: not asked for'
-  | 'refused: production';
+  'seeded' | 'skipped: database not empty' | 'skipped: not asked for' | 'refused: production';
 
 /** Seeds the demo organisation through the same services the API uses, so it obeys every rule. */
 @Injectable()
