@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { LoggerModule } from 'nestjs-pino';
 import { DomainErrorHttpFilter, RefusalRecorder } from './common/errors/domain-error.filter.js';
 import { graphqlOptions } from './common/graphql/graphql.options.js';
+import { SubscriptionServer } from './common/graphql/subscription-server.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { loggerOptions } from './common/logging/logger.options.js';
 import { InputValidationPipe } from './common/validation/validation.pipe.js';
@@ -16,7 +17,6 @@ import { AuditModule } from './modules/audit/audit.module.js';
 import { SecurityLog } from './modules/audit/security-log.js';
 import { RateLimits } from './common/rate-limit/rate-limits.js';
 import { AuthModule } from './modules/auth/auth.module.js';
-import { AuthService } from './modules/auth/auth.service.js';
 import { BudgetModule } from './modules/budget/budget.module.js';
 import { EmployeeModule } from './modules/employee/employee.module.js';
 import { HealthModule } from './modules/health/health.module.js';
@@ -49,10 +49,9 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule, AuditModule],
-          inject: [AuthService, RateLimits, SecurityLog],
-          useFactory: (auth: AuthService, rateLimits: RateLimits, securityLog: SecurityLog) =>
+          inject: [RateLimits, SecurityLog],
+          useFactory: (rateLimits: RateLimits, securityLog: SecurityLog) =>
             graphqlOptions(config, {
-              verifyAuthorization: (authorization) => auth.isValid(authorization),
               rateLimits,
               recordRefusal: (refusal) => securityLog.refused(refusal),
             }),
@@ -78,6 +77,7 @@ export class AppModule {
         { provide: APP_PIPE, useClass: InputValidationPipe },
         { provide: APP_FILTER, useClass: DomainErrorHttpFilter },
         { provide: RefusalRecorder, useExisting: SecurityLog },
+        SubscriptionServer,
       ],
     };
   }

@@ -12,16 +12,20 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts the built service (`npm test` builds first) as `npm start` would, and resolves once it
- * prints its GraphQL URL, i.e. once it answers requests.
+ * Starts the built service (`npm test` builds first) as `npm start` would (with `nodeOptions`
+ * such as its heap cap), and resolves once it prints its GraphQL URL, i.e. once it answers
+ * requests.
  */
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  env: Record<string, string>,
+  nodeOptions: string[] = [],
+): Promise<ServiceProcess> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) => !['DATABASE_URL', 'TEST_DATABASE_URL'].includes(name),
     ),
   );
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...nodeOptions, MAIN], {
     // No Redis unless asked for: rate counters in a shared Redis would mix with other tests'.
     env: { ...inherited, NODE_ENV: 'development', LOG_LEVEL: 'warn', REDIS_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

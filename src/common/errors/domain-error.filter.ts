@@ -16,6 +16,7 @@ const HTTP_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.INVALID_TRANSITION]: HttpStatus.CONFLICT,
   [ErrorCode.QUERY_TOO_COMPLEX]: HttpStatus.BAD_REQUEST,
   [ErrorCode.RATE_LIMITED]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.TOO_MANY_SUBSCRIPTIONS]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.INTERNAL_SERVER_ERROR]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 

@@ -15,5 +15,7 @@ export enum ErrorCode {
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
   /** Too many requests from this user or address, or too many sign-in attempts: wait a minute. */
   RATE_LIMITED = 'RATE_LIMITED',
+  /** A WebSocket connection already has as many live subscriptions as it may: complete one. */
+  TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }

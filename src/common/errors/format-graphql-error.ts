@@ -42,7 +42,7 @@ const INPUT_PROBLEMS: { pattern: RegExp; field: (m: RegExpMatchArray) => string 
 const TOO_MANY_TOKENS = /^Syntax Error: Document contains more \w+ \d+ tokens/;
 
 /** A domain error behind a GraphQL error, thrown by a resolver or a request-level plugin. */
-function domainErrorIn(error: unknown): DomainError | undefined {
+export function domainErrorIn(error: unknown): DomainError | undefined {
   for (let e = error; e instanceof Error; e = (e as GraphQLError).originalError) {
     if (e instanceof DomainError) return e;
     if (!(e instanceof GraphQLError)) return undefined;

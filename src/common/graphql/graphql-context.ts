@@ -10,16 +10,22 @@ export interface GraphQLContext {
   /** Set by the access guard once the bearer token checks out. */
   actor?: Actor;
   loaders: RequestLoaders;
+  /**
+   * A subscription's: the actor behind its connection's token, fresh from the database, to
+   * authorise each event as it is delivered (UNAUTHENTICATED once the token has expired).
+   */
+  reauthenticate?: () => Promise<Actor>;
 }
 
 interface HttpContextInput {
   req: IncomingMessage;
 }
 
-/** What graphql-ws hands the context factory for each subscription. */
+/** What the WebSocket server knows of each subscription. */
 interface WebSocketContextInput {
   connectionParams?: Readonly<Record<string, unknown>>;
   extra?: { request?: IncomingMessage };
+  reauthenticate?: () => Promise<Actor>;
 }
 
 export function createGraphQLContext(
@@ -29,11 +35,12 @@ export function createGraphQLContext(
     const header = input.req.headers.authorization;
     return { req: input.req, authorization: header, loaders: new RequestLoaders() };
   }
-  const { connectionParams, extra } = input as WebSocketContextInput;
+  const { connectionParams, extra, reauthenticate } = input as WebSocketContextInput;
   return {
     req: extra?.request,
     authorization: connectionAuthorization(connectionParams),
     loaders: new RequestLoaders(),
+    reauthenticate,
   };
 }
 

@@ -4,13 +4,11 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
-import type { GraphQLError } from 'graphql';
-import type { ServerOptions } from 'graphql-ws';
 import type { AppConfig } from '../../config/app-config.js';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error.js';
-import { QUERY_LIMITS, queryLimits, webSocketLimits } from './query-limits.js';
+import { QUERY_LIMITS, queryLimits } from './query-limits.js';
 import { statementCountPlugin } from './statement-count.plugin.js';
-import { connectionAuthorization, createGraphQLContext } from './graphql-context.js';
+import { createGraphQLContext } from './graphql-context.js';
 import { unexpectedErrorLog } from './unexpected-error-log.plugin.js';
 import { refusalLogPlugin, type RefusalRecord } from './refusal-log.plugin.js';
 import { rateLimitPlugin } from '../rate-limit/rate-limit.plugin.js';
@@ -18,8 +16,6 @@ import type { RateLimits } from '../rate-limit/rate-limits.js';
 
 /** What the GraphQL endpoint needs from the rest of the service. */
 export interface GraphQLDependencies {
-  /** Checks the bearer token a WebSocket client sends when it connects. */
-  verifyAuthorization: (authorization: string | undefined) => Promise<boolean>;
   rateLimits: RateLimits;
   /** Keeps a record of a FORBIDDEN answer. */
   recordRefusal: (refusal: RefusalRecord) => Promise<void>;
@@ -29,7 +25,7 @@ const logger = new Logger('GraphQL');
 
 export function graphqlOptions(
   config: AppConfig,
-  { verifyAuthorization, rateLimits, recordRefusal }: GraphQLDependencies,
+  { rateLimits, recordRefusal }: GraphQLDependencies,
 ): Omit<ApolloDriverConfig, 'driver'> {
   const report = (error: unknown, requestId?: unknown) =>
     logger.error(
@@ -37,12 +33,8 @@ export function graphqlOptions(
         error instanceof Error ? (error.stack ?? error.message) : String(error)
       }`,
     );
-  // Over HTTP, unexpected errors are reported by unexpectedErrorLog, with the request's id.
+  // Unexpected errors are reported by unexpectedErrorLog, with the request's id.
   const formatError = createGraphQLErrorFormatter(() => undefined);
-  // graphql-ws does not go through Apollo: its results get the same error formatting here.
-  const formatAndReport = createGraphQLErrorFormatter((error) => report(error));
-  const formatErrors = (errors: readonly GraphQLError[]) =>
-    errors.map((e) => formatAndReport(e.toJSON(), e));
   const limitOptions = {
     maxCost: config.graphql.maxCost,
     introspection: config.graphql.introspection,
@@ -54,22 +46,7 @@ export function graphqlOptions(
     sortSchema: true,
     buildSchemaOptions: { numberScalarMode: 'integer' },
     context: createGraphQLContext,
-    subscriptions: {
-      'graphql-ws': {
-        path: '/graphql',
-        // No valid token, no connection (closed with 4403); each subscription is then
-        // authorised like any query, by the access guard and its resolver.
-        onConnect: (ctx) => verifyAuthorization(connectionAuthorization(ctx.connectionParams)),
-        ...webSocketLimits(limitOptions),
-        onNext: (_ctx, _id, _payload, _args, result) =>
-          result.errors ? { ...result, errors: formatErrors(result.errors) } : result,
-        // Passed through to graphql-ws at run time, though Nest's type omits it.
-        ...({ onError: (...[, , , errors]) => formatErrors(errors) } satisfies Pick<
-          ServerOptions,
-          'onError'
-        >),
-      },
-    },
+    // Subscriptions are served by SubscriptionServer (graphql-ws), with its own limits.
     introspection: config.graphql.introspection,
     // The Apollo sandbox loads from a CDN; this service must work offline.
     playground: false,

@@ -15,7 +15,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
-import type { ServerOptions } from 'graphql-ws';
+import type { SubscribePayload } from 'graphql-ws';
 import { ErrorCode } from '../errors/error-code.js';
 
 /** Limits on the shape of a document, checked before anything runs. */
@@ -149,45 +149,45 @@ export function queryLimits(options: QueryLimitOptions): {
 
 /**
  * The same limits on the WebSocket endpoint, which graphql-ws serves without Apollo: tokens
- * counted while parsing, only subscriptions (queries and mutations go over HTTP, where the
- * rate limits apply), the armor rules, no introspection unless enabled, and the cost limit
- * (with the subscription's variables when they fit).
+ * counted while parsing, only subscriptions (queries and mutations go over HTTP), the armor
+ * rules, no introspection unless enabled, and the cost limit priced with the subscription's
+ * own variables. Returns the parsed document, or the errors to answer with.
  */
-export function webSocketLimits(
+export function subscriptionOperation(
   options: QueryLimitOptions,
-): Pick<ServerOptions, 'onSubscribe' | 'validate'> {
+): (schema: GraphQLSchema, payload: SubscribePayload) => DocumentNode | GraphQLError[] {
   const rules = [
     ...specifiedRules,
     ...(armorOf(options).validationRules as ValidationRule[]),
     ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
-  return {
-    onSubscribe: (_ctx, _id, payload) => {
-      let document: DocumentNode;
-      try {
-        document = parse(payload.query, { maxTokens: QUERY_LIMITS.maxTokens });
-      } catch (error) {
-        return [error instanceof GraphQLError ? error : queryTooComplex('Unreadable query')];
-      }
-      if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
-        return [
-          new GraphQLError(
-            'Only subscriptions are served over WebSocket: send queries and mutations over HTTP',
-            { extensions: { code: ErrorCode.BAD_USER_INPUT } },
-          ),
-        ];
-      }
-      return undefined;
-    },
-    validate: (schema, document) => {
-      const errors = validate(schema, document, rules);
-      if (errors.length > 0) return errors;
-      try {
-        refuseIfTooCostly(costOf(schema, document, undefined, {}), options.maxCost);
-      } catch (error) {
-        return [error as GraphQLError];
-      }
-      return [];
-    },
+  return (schema, payload) => {
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query, { maxTokens: QUERY_LIMITS.maxTokens });
+    } catch (error) {
+      return [error instanceof GraphQLError ? error : queryTooComplex('Unreadable query')];
+    }
+    const operation = getOperationAST(document, payload.operationName);
+    if (operation?.operation !== 'subscription') {
+      return [
+        new GraphQLError(
+          'Only subscriptions are served over WebSocket: send queries and mutations over HTTP',
+          { extensions: { code: ErrorCode.BAD_USER_INPUT } },
+        ),
+      ];
+    }
+    const errors = validate(schema, document, rules);
+    if (errors.length > 0) return [...errors];
+    try {
+      const variables = payload.variables ?? {};
+      refuseIfTooCostly(
+        costOf(schema, document, payload.operationName ?? undefined, variables),
+        options.maxCost,
+      );
+    } catch (error) {
+      return [error as GraphQLError];
+    }
+    return document;
   };
 }

@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
+import { BearerAuthentication } from '../../common/auth/bearer-authentication.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { EmployeeModule } from '../employee/employee.module.js';
 import { AccessGuard } from './access.guard.js';
@@ -31,7 +32,8 @@ import { TokenService } from './token.service.js';
     AuthService,
     AuthResolver,
     { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: BearerAuthentication, useExisting: AuthService },
   ],
-  exports: [AuthService, TokenService],
+  exports: [AuthService, TokenService, BearerAuthentication],
 })
 export class AuthModule {}

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
+import type {
+  BearerAuthentication,
+  VerifiedBearer,
+} from '../../common/auth/bearer-authentication.js';
 import { verifyAgainstDecoy, verifyPassword } from '../../common/auth/passwords.js';
 import { unauthenticated } from '../../common/errors/domain-error.js';
 import { Transactions } from '../../database/transactions.js';
@@ -14,7 +18,7 @@ import { OidcVerifier } from './oidc.verifier.js';
 import { TokenService } from './token.service.js';
 
 @Injectable()
-export class AuthService {
+export class AuthService implements BearerAuthentication {
   constructor(
     private readonly employees: EmployeeService,
     private readonly tokens: TokenService,
@@ -62,16 +66,6 @@ export class AuthService {
     return { token, expiresAt, employee: await this.employees.findById(credentials.id) };
   }
 
-  /** Whether `Bearer <token>` is valid now (for WebSocket connections). */
-  async isValid(authorization: string | undefined): Promise<boolean> {
-    try {
-      await this.authenticate(authorization);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   /**
    * Who a request acts for, with every role that authorisation rules look at, in one
    * statement: teams led and belonged to, initiatives owned and joined. Loaded fresh for each
@@ -109,13 +103,24 @@ export class AuthService {
    * UNAUTHENTICATED when missing, invalid, or for someone unknown.
    */
   async authenticate(authorization: unknown): Promise<Actor> {
+    return (await this.verify(authorization)).actor;
+  }
+
+  /** The actor behind a bearer token, and when the token expires. */
+  async verify(authorization: unknown): Promise<VerifiedBearer> {
     const token = TokenService.fromAuthorization(authorization);
     if (!token) throw unauthenticated();
-    const employeeId = this.oidc.issued(token)
-      ? (await this.employees.findCredentials(await this.oidc.email(token)))?.id
-      : await this.tokens.verify(token);
+    let employeeId: string | undefined;
+    let expiresAt: Date;
+    if (this.oidc.issued(token)) {
+      const verified = await this.oidc.verify(token);
+      employeeId = (await this.employees.findCredentials(verified.email))?.id;
+      expiresAt = verified.expiresAt;
+    } else {
+      ({ employeeId, expiresAt } = await this.tokens.verify(token));
+    }
     const actor = employeeId ? await this.loadActor(employeeId) : undefined;
     if (!actor) throw unauthenticated('The token belongs to no current employee');
-    return actor;
+    return { actor, expiresAt };
   }
 }

@@ -27,8 +27,11 @@ export class OidcVerifier {
     }
   }
 
-  /** The verified e-mail the token was issued for, normalised; UNAUTHENTICATED otherwise. */
-  async email(token: string): Promise<string> {
+  /**
+   * The verified e-mail the token was issued for, normalised, and when the token expires;
+   * UNAUTHENTICATED otherwise.
+   */
+  async verify(token: string): Promise<{ email: string; expiresAt: Date }> {
     const { oidc } = this.config;
     if (!oidc || !this.keys) throw unauthenticated();
     try {
@@ -43,7 +46,10 @@ export class OidcVerifier {
       if (typeof payload.email !== 'string' || payload.email_verified !== true) {
         throw new Error('no verified e-mail');
       }
-      return payload.email.trim().toLowerCase();
+      return {
+        email: payload.email.trim().toLowerCase(),
+        expiresAt: new Date(payload.exp! * 1000),
+      };
     } catch {
       throw unauthenticated('The sign-on token is invalid or has expired: sign in again');
     }

@@ -9,6 +9,11 @@ export interface IssuedToken {
   expiresAt: Date;
 }
 
+export interface VerifiedToken {
+  employeeId: string;
+  expiresAt: Date;
+}
+
 /** Signed bearer tokens (HS256 JWT): subject = employee id, with expiry, issuer and audience. */
 @Injectable()
 export class TokenService {
@@ -26,17 +31,18 @@ export class TokenService {
     return { token, expiresAt: new Date(Date.now() + ttlSeconds * 1000) };
   }
 
-  /** The employee id the token was issued to; UNAUTHENTICATED if it is not valid now. */
-  async verify(token: string): Promise<string> {
+  /** Whom the token was issued to, and until when; UNAUTHENTICATED if it is not valid now. */
+  async verify(token: string): Promise<VerifiedToken> {
     const { issuer, audience } = this.config.jwt;
     try {
-      const payload = await this.jwt.verifyAsync<{ sub?: unknown }>(token, {
+      const payload = await this.jwt.verifyAsync<{ sub?: unknown; exp?: unknown }>(token, {
         issuer,
         audience,
         algorithms: ['HS256'],
       });
       if (typeof payload.sub !== 'string') throw new Error('no subject');
-      return payload.sub;
+      if (typeof payload.exp !== 'number') throw new Error('no expiry');
+      return { employeeId: payload.sub, expiresAt: new Date(payload.exp * 1000) };
     } catch {
       throw unauthenticated('The token is invalid or has expired: sign in again');
     }

@@ -1,5 +1,6 @@
 import {
   Args,
+  Context,
   Float,
   ID,
   Mutation,
@@ -14,6 +15,7 @@ import { Access, Allow, arg } from '../../common/auth/access.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
+import { authorisedEvents } from '../../common/graphql/authorised-events.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
@@ -147,17 +149,24 @@ export class IdeaResolver {
 
   @Subscription(() => Idea, {
     description: 'The idea, each time it changes (pledges, endorsements, decisions, comments).',
-    resolve(this: IdeaResolver, event: IdeaChangedEvent, _args: unknown, context: GraphQLContext) {
-      context.loaders = new RequestLoaders();
+    resolve(this: IdeaResolver, event: IdeaChangedEvent) {
       return this.ideaService.findById(event.ideaId);
     },
   })
   async ideaChanged(
     @Args('ideaId', { type: () => ID }, UuidPipe) ideaId: string,
     @CurrentActor() actor: Actor,
+    @Context() context: GraphQLContext,
   ): Promise<AsyncIterableIterator<IdeaChangedEvent>> {
-    await this.ideaService.findVisible(ideaId, actor, 'ideaId');
-    return this.pubSub.asyncIterableIterator<IdeaChangedEvent>(ideaChangedTopic(ideaId));
+    const mayFollow = async (who: Actor): Promise<void> => {
+      await this.ideaService.findVisible(ideaId, who, 'ideaId');
+    };
+    await mayFollow(actor);
+    return authorisedEvents(
+      context,
+      this.pubSub.asyncIterableIterator<IdeaChangedEvent>(ideaChangedTopic(ideaId)),
+      mayFollow,
+    );
   }
 
   @ResolveField(() => Employee)

@@ -1,5 +1,6 @@
 import {
   Args,
+  Context,
   Float,
   ID,
   Int,
@@ -14,8 +15,8 @@ import type { PubSubEngine } from 'graphql-subscriptions';
 import type { Actor } from '../../common/auth/actor.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor } from '../../common/graphql/decorators.js';
+import { authorisedEvents } from '../../common/graphql/authorised-events.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
-import { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Employee } from '../employee/employee.model.js';
@@ -159,22 +160,22 @@ export class InitiativeResolver {
 
   @Subscription(() => Initiative, {
     description: 'The initiative, each time something about it changes.',
-    resolve(
-      this: InitiativeResolver,
-      event: InitiativeChangedEvent,
-      _args: unknown,
-      context: GraphQLContext,
-    ) {
-      context.loaders = new RequestLoaders();
+    resolve(this: InitiativeResolver, event: InitiativeChangedEvent) {
       return this.initiativeService.findById(event.initiativeId);
     },
   })
   async initiativeChanged(
     @Args('initiativeId', { type: () => ID }, UuidPipe) initiativeId: string,
+    @Context() context: GraphQLContext,
   ): Promise<AsyncIterableIterator<InitiativeChangedEvent>> {
     await this.initiativeService.findById(initiativeId, 'initiativeId');
-    return this.pubSub.asyncIterableIterator<InitiativeChangedEvent>(
-      initiativeChangedTopic(initiativeId),
+    // Initiatives are open to every employee: each event only needs a subscriber still signed in.
+    return authorisedEvents(
+      context,
+      this.pubSub.asyncIterableIterator<InitiativeChangedEvent>(
+        initiativeChangedTopic(initiativeId),
+      ),
+      () => undefined,
     );
   }
 

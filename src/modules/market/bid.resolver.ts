@@ -1,10 +1,10 @@
-import { Args, ID, Mutation, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import type { Actor } from '../../common/auth/actor.js';
 import { forbidden } from '../../common/errors/domain-error.js';
 import { CurrentActor } from '../../common/graphql/decorators.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
-import { RequestLoaders } from '../../common/graphql/request-loaders.js';
+import { authorisedEvents } from '../../common/graphql/authorised-events.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Employee } from '../employee/employee.model.js';
@@ -75,21 +75,29 @@ export class BidResolver {
   }
 
   @Subscription(() => Bid, {
-    description: 'Bids placed on a need, as they come. For leads of the buying team.',
-    resolve(this: BidResolver, event: BidPlacedEvent, _args: unknown, context: GraphQLContext) {
-      // A subscription lives long: every event gets fresh loaders, so nothing cached goes stale.
-      context.loaders = new RequestLoaders();
+    description:
+      'Bids placed on a need, as they come. For leads of the buying team (checked again at each bid: it ends with FORBIDDEN when they no longer are).',
+    resolve(this: BidResolver, event: BidPlacedEvent) {
       return this.bidService.findById(event.bidId);
     },
   })
   async bidPlaced(
     @Args('needId', { type: () => ID }, UuidPipe) needId: string,
     @CurrentActor() actor: Actor,
+    @Context() context: GraphQLContext,
   ): Promise<AsyncIterableIterator<BidPlacedEvent>> {
+    // A need's buyer never changes; whether the subscriber acts for it may.
     const need = await this.needService.findById(needId, 'needId');
-    if (!actsForBuyer(actor, need))
-      throw forbidden("Only the buying team's leads follow a need's bids");
-    return this.pubSub.asyncIterableIterator<BidPlacedEvent>(bidPlacedTopic(needId));
+    const mayFollow = (who: Actor): void => {
+      if (!actsForBuyer(who, need))
+        throw forbidden("Only the buying team's leads follow a need's bids");
+    };
+    mayFollow(actor);
+    return authorisedEvents(
+      context,
+      this.pubSub.asyncIterableIterator<BidPlacedEvent>(bidPlacedTopic(needId)),
+      mayFollow,
+    );
   }
 
   @ResolveField(() => Need)

@@ -1,0 +1,16 @@
+import type { Actor } from './actor.js';
+
+export interface VerifiedBearer {
+  actor: Actor;
+  expiresAt: Date;
+}
+
+/**
+ * Who a bearer token names, fresh from the database, and until when it is valid (the auth
+ * module's AuthService). Infrastructure such as the WebSocket server depends on this, not on
+ * the auth module.
+ */
+export abstract class BearerAuthentication {
+  /** UNAUTHENTICATED (a DomainError) when the token is missing, invalid, expired or unknown. */
+  abstract verify(authorization: unknown): Promise<VerifiedBearer>;
+}

@@ -1,0 +1,310 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import {
+  CloseCode,
+  handleProtocols,
+  makeServer,
+  type Context as ConnectionContext,
+  type ServerOptions,
+} from 'graphql-ws';
+import proxyAddr from 'proxy-addr';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AppConfig } from '../../config/app-config.js';
+import { InjectConfig } from '../../config/config.module.js';
+import { BearerAuthentication } from '../auth/bearer-authentication.js';
+import { DomainError } from '../errors/domain-error.js';
+import { RefusalRecorder } from '../errors/domain-error.filter.js';
+import { ErrorCode } from '../errors/error-code.js';
+import { createGraphQLErrorFormatter, domainErrorIn } from '../errors/format-graphql-error.js';
+import { RateLimits } from '../rate-limit/rate-limits.js';
+import { connectionAuthorization, createGraphQLContext } from './graphql-context.js';
+import { subscriptionOperation } from './query-limits.js';
+
+/** The largest message a socket may send; anything bigger closes it (1009) before it is read. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** Live subscriptions on one connection. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
+/** Open connections per employee, on each instance. */
+export const MAX_CONNECTIONS_PER_EMPLOYEE = 10;
+/** Connections from one address that have not signed in yet, on each instance. */
+export const MAX_PENDING_CONNECTIONS_PER_ADDRESS = 20;
+/** How long a new socket has to send `connection_init` with a valid token. */
+export const CONNECTION_INIT_TIMEOUT_MS = 3_000;
+/** Pings to find dead peers; one unanswered for this long ends the connection. */
+const KEEP_ALIVE_MS = 12_000;
+/** setTimeout's longest delay; a token's expiry further off is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const PATH = '/graphql';
+
+/** What the service keeps about one WebSocket connection. */
+interface Connection {
+  socket: WebSocket;
+  request: IncomingMessage;
+  address: string;
+  /** Set once `connection_init` carried a valid token. */
+  employeeId?: string;
+  authorization?: string;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+type Extra = { connection: Connection };
+
+/**
+ * The GraphQL subscription endpoint (graphql-ws protocol on /graphql), run by the service
+ * itself rather than by @nestjs/graphql so that every limit sits in front of it: messages are
+ * capped at 64 KB before they are read; upgrades and every message count against the address's
+ * rate limit; a socket must sign in with a valid token within 3 s, and is closed when the token
+ * expires; an employee has at most 10 connections and each at most 20 subscriptions; each
+ * subscription counts against the employee's rate limit and is checked for shape and cost with
+ * its real variables before it runs. What each subscription may see is checked again at every
+ * event by its resolver (see `authorisedEvents`).
+ */
+@Injectable()
+export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('WebSocket');
+  private readonly sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    handleProtocols,
+  });
+  private readonly connectionsByEmployee = new Map<string, number>();
+  private readonly pendingByAddress = new Map<string, number>();
+  private upgradeListener?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+  constructor(
+    private readonly schemaHost: GraphQLSchemaHost,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly bearer: BearerAuthentication,
+    private readonly limits: RateLimits,
+    private readonly refusals: RefusalRecorder,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const server = makeServer<Record<string, unknown>, Extra>(this.options());
+    // Express's own reading of the client's address (TRUST_PROXY), for upgrades too.
+    const trust = this.adapterHost.httpAdapter.getInstance<{ get(name: string): unknown }>();
+    const trustProxy = trust.get('trust proxy fn') as (address: string, hop: number) => boolean;
+    this.upgradeListener = (request, socket, head) => {
+      socket.on('error', () => socket.destroy());
+      const url = new URL(request.url ?? '/', 'http://service');
+      if (url.pathname !== PATH) return void socket.destroy();
+      const address = proxyAddr(request, trustProxy);
+      this.admit(address).then(
+        () =>
+          this.sockets.handleUpgrade(request, socket, head, (ws) =>
+            this.open(server, ws, request, address),
+          ),
+        (refusal: unknown) => refuseUpgrade(socket, refusal),
+      );
+    };
+    this.adapterHost.httpAdapter.getHttpServer().on('upgrade', this.upgradeListener);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.upgradeListener) {
+      this.adapterHost.httpAdapter.getHttpServer().off('upgrade', this.upgradeListener);
+    }
+    for (const socket of this.sockets.clients) socket.close(1001, 'Going away');
+    await new Promise<void>((resolve) => this.sockets.close(() => resolve()));
+  }
+
+  /** A new socket from this address, if its rate and its sockets not yet signed in allow. */
+  private async admit(address: string): Promise<void> {
+    await this.limits.countAddress(address);
+    if ((this.pendingByAddress.get(address) ?? 0) >= MAX_PENDING_CONNECTIONS_PER_ADDRESS) {
+      throw new DomainError(ErrorCode.RATE_LIMITED, 'Too many connections', {
+        retryAfterSeconds: Math.ceil(CONNECTION_INIT_TIMEOUT_MS / 1000),
+      });
+    }
+  }
+
+  /** graphql-ws on one socket, every message counted against the address first. */
+  private open(
+    server: ReturnType<typeof makeServer<Record<string, unknown>, Extra>>,
+    socket: WebSocket,
+    request: IncomingMessage,
+    address: string,
+  ): void {
+    const connection: Connection = { socket, request, address };
+    increment(this.pendingByAddress, address);
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (data) => {
+            this.limits.countAddress(address).then(
+              () =>
+                handle(String(data)).catch((error: unknown) => {
+                  this.logger.error(`message handling failed: ${String(error)}`);
+                  socket.close(CloseCode.InternalServerError, 'Internal server error');
+                }),
+              () => socket.close(4429, 'Too many requests'),
+            );
+          }),
+      },
+      { connection },
+    );
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    const keepAlive = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+    }, KEEP_ALIVE_MS);
+    socket.on('error', () => socket.terminate());
+    socket.once('close', (code, reason) => {
+      clearInterval(keepAlive);
+      clearTimeout(connection.expiryTimer);
+      if (connection.employeeId) decrement(this.connectionsByEmployee, connection.employeeId);
+      else decrement(this.pendingByAddress, address);
+      void closed(code, String(reason));
+    });
+  }
+
+  private options(): ServerOptions<Record<string, unknown>, Extra> {
+    const report = (error: unknown) =>
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const format = createGraphQLErrorFormatter(report);
+    const formatErrors = (errors: readonly GraphQLError[]) =>
+      errors.map((e) => format(e.toJSON(), e));
+    const operation = subscriptionOperation({
+      maxCost: this.config.graphql.maxCost,
+      introspection: this.config.graphql.introspection,
+    });
+    return {
+      connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
+      onConnect: async (ctx) => this.signIn(ctx),
+      onSubscribe: async (ctx, _id, payload) => {
+        const { connection } = ctx.extra;
+        try {
+          if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+            throw new DomainError(
+              ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+              `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection: complete one first`,
+            );
+          }
+          await this.limits.countEmployee(connection, connection.authorization);
+        } catch (error) {
+          return [asGraphQLError(error)];
+        }
+        const checked = operation(this.schemaHost.schema, payload);
+        if (Array.isArray(checked)) return checked;
+        const args: ExecutionArgs = {
+          schema: this.schemaHost.schema,
+          document: checked,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: createGraphQLContext({
+            connectionParams: ctx.connectionParams,
+            extra: { request: connection.request },
+            reauthenticate: async () => (await this.bearer.verify(connection.authorization)).actor,
+          }),
+        };
+        return args;
+      },
+      onNext: async (ctx, _id, payload, _args, result) => {
+        if (!result.errors) return result;
+        await this.recordRefusals(ctx.extra.connection, payload.query, result.errors);
+        return { ...result, errors: formatErrors(result.errors) };
+      },
+      onError: async (ctx, _id, payload, errors) => {
+        await this.recordRefusals(ctx.extra.connection, payload.query, errors);
+        return formatErrors(errors);
+      },
+    };
+  }
+
+  /**
+   * `connection_init`: a valid token, and room for one more connection of this employee;
+   * the connection ends when the token expires.
+   */
+  private async signIn(ctx: ConnectionContext<Record<string, unknown>, Extra>): Promise<boolean> {
+    const { connection } = ctx.extra;
+    const authorization = connectionAuthorization(ctx.connectionParams);
+    let verified;
+    try {
+      verified = await this.bearer.verify(authorization);
+    } catch {
+      return false; // 4403 Forbidden
+    }
+    const employeeId = verified.actor.id;
+    if ((this.connectionsByEmployee.get(employeeId) ?? 0) >= MAX_CONNECTIONS_PER_EMPLOYEE) {
+      connection.socket.close(4429, 'Too many connections');
+      return false;
+    }
+    decrement(this.pendingByAddress, connection.address);
+    increment(this.connectionsByEmployee, employeeId);
+    connection.employeeId = employeeId;
+    connection.authorization = authorization;
+    const expire = (): void => {
+      const left = verified.expiresAt.getTime() - Date.now();
+      if (left > 0) connection.expiryTimer = setTimeout(expire, Math.min(left, MAX_TIMER_MS));
+      else connection.socket.close(CloseCode.Unauthorized, 'The token has expired: sign in again');
+    };
+    expire();
+    return true;
+  }
+
+  private async recordRefusals(
+    connection: Connection,
+    query: string,
+    errors: readonly GraphQLError[],
+  ): Promise<void> {
+    if (!connection.employeeId) return;
+    for (const error of errors) {
+      const cause = domainErrorIn(error);
+      if (cause?.code !== ErrorCode.FORBIDDEN) continue;
+      const field = error.path?.[0] ?? /\{\s*(\w+)/.exec(query)?.[1] ?? '?';
+      await this.refusals.refused({
+        actorId: connection.employeeId,
+        operation: `Subscription.${String(field)}`,
+        address: connection.address,
+      });
+    }
+  }
+}
+
+const asGraphQLError = (error: unknown): GraphQLError =>
+  error instanceof GraphQLError
+    ? error
+    : new GraphQLError(error instanceof Error ? error.message : String(error), {
+        originalError: error instanceof Error ? error : undefined,
+      });
+
+/** An upgrade refused before the handshake: a plain HTTP answer on the raw socket. */
+function refuseUpgrade(socket: Duplex, refusal: unknown): void {
+  const limited = refusal instanceof DomainError && refusal.code === ErrorCode.RATE_LIMITED;
+  const seconds = limited ? (refusal.details.retryAfterSeconds ?? 60) : undefined;
+  const status = limited ? '429 Too Many Requests' : '500 Internal Server Error';
+  socket.end(
+    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n` +
+      (seconds ? `Retry-After: ${seconds}\r\n` : '') +
+      '\r\n',
+  );
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function decrement(counts: Map<string, number>, key: string): void {
+  const left = (counts.get(key) ?? 0) - 1;
+  if (left > 0) counts.set(key, left);
+  else counts.delete(key);
+}
