@@ -1,14 +1,168 @@
+import type { TeamEntity } from '../src/modules/team/team.entity.js';
+import { Factory, type Person } from './support/factories.js';
+import { Ideas } from './support/ideas.js';
+import { expectOk, Market } from './support/market.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('Exports and pages', () => {
   let sut: TestApp;
+  let factory: Factory;
+  let ideas: Ideas;
+  let market: Market;
 
   beforeAll(async () => {
     sut = await startTestApp();
+    factory = new Factory(sut);
+    ideas = new Ideas(sut);
+    market = new Market(sut, factory);
   });
   afterAll(() => sut.close());
 
-  const get = (path: string) => fetch(`${sut.url}${path}`);
+  const get = (path: string, who?: Person, base = sut.url) =>
+    fetch(`${base}${path}`, {
+      headers: who ? { authorization: `Bearer ${who.token}` } : {},
+    });
+
+  /** An initiative with this title (from its idea), funded and approved by the sponsor's lead. */
+  async function initiative(
+    title: string,
+    sponsor: TeamEntity,
+    lead: Person,
+    owner?: Person,
+  ): Promise<{ id: string; owner: Person }> {
+    const proposer = owner ?? (await factory.person());
+    const ideaId = await ideas.submitted(proposer, sponsor, 10, title);
+    expectOk(await ideas.pledge(lead, ideaId, sponsor.id, 10));
+    const approved = await ideas.approve(lead, ideaId);
+    expectOk(approved);
+    return { id: approved.data!.approveIdea.initiative.id, owner: proposer };
+  }
+
+  describe('dates', () => {
+    let reader: Person;
+    beforeAll(async () => {
+      reader = await factory.person();
+    });
+
+    it.each([
+      ['/export/team-pnl.csv?from=2026-13-45', 'from'],
+      ['/export/team-pnl.csv?from=2026-02-31', 'from'],
+      ['/export/team-pnl.csv?to=2025-02-29', 'to'],
+      ['/export/team-pnl.csv?from=0000-01-01', 'from'],
+      ['/export/team-pnl.csv?to=9999-12-31', 'to'],
+      ['/export/initiative-outcomes.csv?from=2026-13-45', 'from'],
+      ['/export/initiative-outcomes.csv?to=2026-02-31', 'to'],
+    ])('refuses the impossible date in %s with a 400 naming the parameter', async (path, field) => {
+      const response = await get(path, reader);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: { code: 'BAD_USER_INPUT', message: expect.stringContaining(field), field },
+      });
+    });
+
+    it('accepts a leap day', async () => {
+      const response = await get('/export/team-pnl.csv?from=2024-02-29&to=2024-02-29', reader);
+      expect(response.status).toBe(200);
+    });
+
+    const GRAPHQL_CASES: [string, string, Record<string, unknown>, string][] = [
+      [
+        'ideaFunnel',
+        `query($f: IdeaFunnelFilter) { ideaFunnel(filter: $f) { rejected } }`,
+        { f: { proposedIn: { from: '2026-02-31' } } },
+        'f.proposedIn.from',
+      ],
+      [
+        'ideaFunnel, inline',
+        `{ ideaFunnel(filter: { proposedIn: { to: "2026-13-45" } }) { rejected } }`,
+        {},
+        'filter.proposedIn.to',
+      ],
+      [
+        'ideaFunnel, year 0',
+        `{ ideaFunnel(filter: { proposedIn: { from: "0000-01-01" } }) { rejected } }`,
+        {},
+        'filter.proposedIn.from',
+      ],
+      [
+        'teamPnl, year 0',
+        `{ teamPnl(period: { from: "0000-01-03" }) { totals { net } } }`,
+        {},
+        'period.from',
+      ],
+      [
+        'teamPnl, a week ending in year 10000',
+        `{ teamPnl(period: { to: "9999-12-31" }) { period { to } } }`,
+        {},
+        'period.to',
+      ],
+      [
+        'initiativeOutcomes, inline',
+        `{ initiativeOutcomes(filter: { startedIn: { from: "2026-02-30" } }) { totals { funded } } }`,
+        {},
+        'filter.startedIn.from',
+      ],
+      [
+        'initiativeOutcomes, year 0',
+        `{ initiativeOutcomes(filter: { startedIn: { to: "0000-12-31" } }) { totals { funded } } }`,
+        {},
+        'filter.startedIn.to',
+      ],
+      [
+        'marketStats, year 0',
+        `{ marketStats(filter: { period: { from: "0000-06-01" } }) { asOf } }`,
+        {},
+        'filter.period.from',
+      ],
+    ];
+
+    it.each(GRAPHQL_CASES)(
+      'refuses an impossible date over GraphQL (%s) as BAD_USER_INPUT naming the field',
+      async (_name, query, variables, field) => {
+        const result = await sut.gql(query, variables, reader.token);
+        expect(result.errors).toEqual([
+          expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field } }),
+        ]);
+      },
+    );
+
+    it('refuses an impossible day in a team ledger period, a time log and a milestone', async () => {
+      const team = await factory.team();
+      const member = await factory.person({ team });
+      const ledger = await sut.gql(
+        `query($id: ID!) { teamLedger(teamId: $id, period: { from: "0000-01-01" }) { balance pnl { net } } }`,
+        { id: team.id },
+        member.token,
+      );
+      expect(ledger.errors).toEqual([
+        expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'period.from' } }),
+      ]);
+      const lead = await factory.person({ team, leads: [team] });
+      await factory.allocate(team.id, 100);
+      const { id, owner } = await initiative('Dated things', team, lead);
+      const milestone = await sut.gql(
+        `mutation($id: ID!) { addMilestone(input: { initiativeId: $id, title: "Never", dueDate: "0000-01-01" }) { milestone { id } } }`,
+        { id },
+        owner.token,
+      );
+      expect(milestone.errors).toEqual([
+        expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'input.dueDate' } }),
+      ]);
+      const worker = await factory.person();
+      const engagementId = await market.engage(
+        lead,
+        await market.bid(worker, await market.postNeed(lead, team, { ratePerHour: 1 }), 1, 1),
+      );
+      const logged = await sut.gql(
+        `mutation($id: ID!) { logTime(input: { engagementId: $id, hours: 1, date: "0000-01-01" }) { timeLog { id } } }`,
+        { id: engagementId },
+        worker.token,
+      );
+      expect(logged.errors).toEqual([
+        expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'input.date' } }),
+      ]);
+    });
+  });
 
   describe('the dashboard page', () => {
     it.each([
