@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RateLimitModule } from '../../common/rate-limit/rate-limit.module.js';
 import { InitiativeModule } from '../initiative/initiative.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { SkillModule } from '../skill/skill.module.js';
@@ -24,6 +25,8 @@ import { TeamPnlService } from './team-pnl.service.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature([SummaryRefreshEntity]),
+    // Not global: the export controller counts the pages it reads against the rate limits.
+    RateLimitModule,
     InitiativeModule,
     LedgerModule,
     SkillModule,
