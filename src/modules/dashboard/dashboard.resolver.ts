@@ -61,7 +61,8 @@ export class DashboardResolver {
   }
 
   @Query(() => IdeaFunnel, {
-    description: 'How many ideas reach each stage, and how long they stay.',
+    description:
+      'How many ideas reach each stage, and how long they stay. Drafts are private: an idea counts once submitted.',
   })
   ideaFunnel(@Args() args: IdeaFunnelArgs): Promise<IdeaFunnel> {
     return this.funnel.funnel(args.filter);
