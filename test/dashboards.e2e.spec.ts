@@ -369,7 +369,7 @@ describe('Dashboards', () => {
       const sponsor = await factory.team({ credits: 1_000 });
       const lead = await factory.person({ team: sponsor, leads: [sponsor] });
       const proposer = await factory.person();
-      await ideas.propose(proposer, sponsor, 100); // draft
+      await ideas.propose(proposer, sponsor, 100); // a draft: private, so counted nowhere
       await ideas.submitted(proposer, sponsor, 100); // submitted only
       const funded = await ideas.submitted(proposer, sponsor, 100);
       expectOk(await ideas.pledge(lead, funded, sponsor.id, 100)); // funded, not decided
@@ -391,8 +391,8 @@ describe('Dashboards', () => {
       );
       expect(result.data!.ideaFunnel).toEqual({
         steps: [
-          { stage: 'PROPOSED', reached: 6, conversionPercent: null, medianHoursInStage: 0 },
-          { stage: 'SUBMITTED', reached: 5, conversionPercent: 83.3, medianHoursInStage: 0 },
+          { stage: 'PROPOSED', reached: 5, conversionPercent: null, medianHoursInStage: 0 },
+          { stage: 'SUBMITTED', reached: 5, conversionPercent: 100, medianHoursInStage: 0 },
           { stage: 'FUNDED', reached: 2, conversionPercent: 40, medianHoursInStage: 0 },
           { stage: 'APPROVED', reached: 1, conversionPercent: 50, medianHoursInStage: null },
         ],

@@ -1,5 +1,5 @@
 import { ForbiddenException } from '@nestjs/common';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, parse, Source, visit, type StringValueNode } from 'graphql';
 import { QueryFailedError } from 'typeorm';
 import { conflict } from '../src/common/errors/domain-error.js';
 import { createGraphQLErrorFormatter } from '../src/common/errors/format-graphql-error.js';
@@ -58,6 +58,27 @@ describe(createGraphQLErrorFormatter.name, () => {
   it('maps Nest HTTP exceptions to the API codes', () => {
     const [formatted, error] = fromResolver(new ForbiddenException('no'));
     expect(sut(formatted.toJSON(), error).extensions).toEqual({ code: 'FORBIDDEN' });
+  });
+
+  it('names the argument path of a literal a scalar refused', () => {
+    const source = new Source(
+      '{ ideaFunnel(filter: { proposedIn: { from: "2026-01-01", to: "2026-02-31" } }) { rejected } }',
+    );
+    let literal: StringValueNode | undefined;
+    visit(parse(source), {
+      StringValue(node) {
+        if (node.value === '2026-02-31') literal = node;
+      },
+    });
+    // graphql-scalars' own refusal, pointing at the literal, as validation reports it.
+    const error = new GraphQLError('Value is not a valid LocalDate: 2026-02-31', {
+      nodes: literal,
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+    expect(sut(error.toJSON(), error).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'filter.proposedIn.to',
+    });
   });
 
   it('names the offending field of a variable graphql-js refused', () => {

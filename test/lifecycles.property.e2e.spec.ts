@@ -329,6 +329,8 @@ describe('Lifecycles against a model', () => {
     type IdeaStatus = 'DRAFT' | 'SUBMITTED' | 'FUNDED' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
     interface Model {
       status: IdeaStatus;
+      /** Never submitted (a draft, or a draft withdrawn): its proposer's alone. */
+      unsubmitted: boolean;
       goal: number;
       pledged: number;
       /** Each funder team's balance, and what it pledged. */
@@ -386,7 +388,10 @@ describe('Lifecycles against a model', () => {
           r.proposer.token,
         );
         expect(answer(result)).toBe(expected);
-        if (expected === 'OK') m.status = 'SUBMITTED';
+        if (expected === 'OK') {
+          m.status = 'SUBMITTED';
+          m.unsubmitted = false;
+        }
         await agree(m, r);
       }
       toString = () => 'submit';
@@ -399,18 +404,17 @@ describe('Lifecycles against a model', () => {
       ) {}
       check = () => true;
       async run(m: Model, r: Real) {
-        const expected =
-          m.status === 'DRAFT'
-            ? 'NOT_FOUND' // a draft is its proposer's alone
-            : m.status === 'FUNDED'
-              ? 'CONFLICT'
-              : m.status !== 'SUBMITTED'
-                ? 'INVALID_TRANSITION'
-                : this.amount > m.goal - m.pledged
-                  ? 'CONFLICT'
-                  : this.amount > m.funds[this.funder]
-                    ? 'INSUFFICIENT_FUNDS'
-                    : 'OK';
+        const expected = m.unsubmitted
+          ? 'NOT_FOUND' // a draft is its proposer's alone, withdrawn or not
+          : m.status === 'FUNDED'
+            ? 'CONFLICT'
+            : m.status !== 'SUBMITTED'
+              ? 'INVALID_TRANSITION'
+              : this.amount > m.goal - m.pledged
+                ? 'CONFLICT'
+                : this.amount > m.funds[this.funder]
+                  ? 'INSUFFICIENT_FUNDS'
+                  : 'OK';
         const { team, lead } = r.funders[this.funder];
         const result = await ideas.pledge(lead, r.ideaId, team.id, this.amount);
         expect(answer(result)).toBe(expected);
@@ -435,7 +439,7 @@ describe('Lifecycles against a model', () => {
           withdraw: ['DRAFT', 'SUBMITTED', 'FUNDED'],
         };
         const expected =
-          m.status === 'DRAFT' && this.decision !== 'withdraw'
+          m.unsubmitted && this.decision !== 'withdraw'
             ? 'NOT_FOUND'
             : allowedFrom[this.decision].includes(m.status)
               ? 'OK'
@@ -513,6 +517,7 @@ describe('Lifecycles against a model', () => {
             );
             const model: Model = {
               status: 'DRAFT',
+              unsubmitted: true,
               goal: world.goal,
               pledged: 0,
               funds: [...world.funds],

@@ -1,6 +1,13 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  visit,
+  type GraphQLFormattedError,
+  type ValueNode,
+} from 'graphql';
 import { DomainError, type DomainErrorDetails } from './domain-error.js';
 import { ErrorCode } from './error-code.js';
 import { PgErrorCode, pgError } from './postgres-errors.js';
@@ -18,8 +25,43 @@ function variableField(message: string): string | undefined {
   return inner ? `${base}.${inner[1]}` : base;
 }
 
+/** The path from its argument to a value written in the document: `filter.proposedIn.from`. */
+function pathTo(value: ValueNode, start: number, path: string[]): string[] | undefined {
+  if (value.loc?.start === start) return path;
+  if (value.kind === Kind.OBJECT) {
+    for (const field of value.fields) {
+      const found = pathTo(field.value, start, [...path, field.name.value]);
+      if (found) return found;
+    }
+  }
+  if (value.kind === Kind.LIST) {
+    for (const [i, item] of value.values.entries()) {
+      const found = pathTo(item, start, [...path, String(i)]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** The argument path of the literal a validation error points at (the AST has no parent links). */
+function literalField(error: unknown): string | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  const start = error.nodes?.[0]?.loc?.start;
+  const body = error.source?.body;
+  if (start === undefined || !body) return undefined;
+  let found: string[] | undefined;
+  visit(parse(body), {
+    Argument(argument) {
+      found ??= pathTo(argument.value, start, [argument.name.value]);
+    },
+  });
+  return found?.join('.');
+}
+
+type FieldOf = (m: RegExpMatchArray, error: unknown) => string | undefined;
+
 /** graphql-js's own wording for values that do not fit the schema (stable within graphql 16). */
-const INPUT_PROBLEMS: { pattern: RegExp; field: (m: RegExpMatchArray) => string | undefined }[] = [
+const INPUT_PROBLEMS: { pattern: RegExp; field: FieldOf }[] = [
   { pattern: /^Variable "\$[^"]+" got invalid value/, field: (m) => variableField(m.input ?? '') },
   { pattern: /^Field "([^"]+)" is not defined by type "[^"]+"/, field: (m) => m[1] },
   {
@@ -33,7 +75,9 @@ const INPUT_PROBLEMS: { pattern: RegExp; field: (m: RegExpMatchArray) => string 
     pattern: /^(Int|Float|String|Boolean|ID|Credits|DateTime|JSONObject) cannot represent/,
     field: () => undefined,
   },
-  { pattern: /^Expected value of type "[^"]+", found/, field: () => undefined },
+  { pattern: /^Expected value of type "[^"]+", found/, field: (_, error) => literalField(error) },
+  // graphql-scalars refusing a literal (LocalDate: "2026-02-31"), in its own words.
+  { pattern: /^Value is not a valid \w+: /, field: (_, error) => literalField(error) },
   { pattern: /^Enum "[^"]+" cannot represent/, field: () => undefined },
   { pattern: /^Value "[^"]+" does not exist in "[^"]+" enum/, field: () => undefined },
 ];
@@ -124,7 +168,9 @@ export function createGraphQLErrorFormatter(reportUnexpected: ReportUnexpected) 
     if (!(cause instanceof Error) || cause === error || code === 'BAD_USER_INPUT') {
       for (const problem of INPUT_PROBLEMS) {
         const match = formatted.message.match(problem.pattern);
-        if (match) return shape(ErrorCode.BAD_USER_INPUT, formatted.message, problem.field(match));
+        if (match) {
+          return shape(ErrorCode.BAD_USER_INPUT, formatted.message, problem.field(match, error));
+        }
       }
       if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
         return shape(code, formatted.message);

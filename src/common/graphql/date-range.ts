@@ -1,19 +1,18 @@
 import { Field, InputType } from '@nestjs/graphql';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { GraphQLLocalDate } from 'graphql-scalars';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { IsCalendarDay } from '../validation/calendar-day.js';
 
 @InputType({ description: 'Days from `from` to `to`, both included; either end may be left open.' })
 export class DateRange {
   @Field(() => GraphQLLocalDate, { nullable: true })
   @IsOptional()
-  @Matches(DATE, { message: 'from must be a date like 2026-01-31' })
+  @IsCalendarDay()
   from?: string;
 
   @Field(() => GraphQLLocalDate, { nullable: true })
   @IsOptional()
-  @Matches(DATE, { message: 'to must be a date like 2026-12-31' })
+  @IsCalendarDay()
   to?: string;
 }
 

@@ -61,7 +61,8 @@ export class DashboardResolver {
   }
 
   @Query(() => IdeaFunnel, {
-    description: 'How many ideas reach each stage, and how long they stay.',
+    description:
+      'How many ideas reach each stage, and how long they stay. Drafts are private: an idea counts once submitted.',
   })
   ideaFunnel(@Args() args: IdeaFunnelArgs): Promise<IdeaFunnel> {
     return this.funnel.funnel(args.filter);
@@ -72,8 +73,10 @@ export class DashboardResolver {
       "Every team's P&L over a period. Admins and team leads see all teams, members their own.",
   })
   teamPnl(
-    @Args('period', PERIOD) period: DateRange | undefined,
     @CurrentActor() actor: Actor,
+    // Optional, not `DateRange | undefined`: a union's design type is Object, and the
+    // validation pipe would then check nothing.
+    @Args('period', PERIOD) period?: DateRange,
   ): Promise<TeamPnlReport> {
     return this.pnl.report(actor, period);
   }

@@ -1,7 +1,10 @@
-import { Controller, Get, Header, Query, Req } from '@nestjs/common';
-import { stringify } from 'csv-stringify/sync';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import type { AuthenticatedRequest } from '../auth/access.guard.js';
-import { unauthenticated } from '../../common/errors/domain-error.js';
+import { DomainError, unauthenticated } from '../../common/errors/domain-error.js';
+import { ErrorCode } from '../../common/errors/error-code.js';
+import { RateLimits } from '../../common/rate-limit/rate-limits.js';
+import { toCsv } from './csv.js';
 import { ExportOutcomesQuery, ExportPnlQuery } from './dto/export.query.js';
 import { InitiativeOutcomesService } from './initiative-outcomes.service.js';
 import { TeamPnlService } from './team-pnl.service.js';
@@ -10,9 +13,14 @@ import { metricProgressPercent } from '../initiative/metric-progress.js';
 import { TeamService } from '../team/team.service.js';
 import { RequestLoaders } from '../../common/graphql/request-loaders.js';
 
-/** The most rows one export holds. */
-const MAX_EXPORT_ROWS = 10_000;
+/** The most rows one export holds (README, "Dashboards"); more matching is refused, never cut. */
+export const MAX_EXPORT_ROWS = 10_000;
 const PAGE = 100;
+
+/** Headers for a CSV download, set once it is ready: a refusal stays a JSON error. */
+function asCsvFile(response: Response, filename: string): void {
+  response.attachment(filename).type('text/csv; charset=utf-8');
+}
 
 /**
  * CSV downloads for spreadsheets, behind the same bearer token and rules as the GraphQL API:
@@ -25,12 +33,15 @@ export class ExportController {
     private readonly pnl: TeamPnlService,
     private readonly initiatives: InitiativeService,
     private readonly teams: TeamService,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   @Get('initiative-outcomes.csv')
-  @Header('content-type', 'text/csv; charset=utf-8')
-  @Header('content-disposition', 'attachment; filename="initiative-outcomes.csv"')
-  async initiativeOutcomes(@Query() query: ExportOutcomesQuery): Promise<string> {
+  async initiativeOutcomes(
+    @Query() query: ExportOutcomesQuery,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
     const filter = {
       status: query.status,
       sponsorTeamId: query.sponsorTeamId,
@@ -41,7 +52,18 @@ export class ExportController {
     const loaders = new RequestLoaders();
     let after: string | undefined;
     do {
+      // The rate-limit guard counted the request, so its first page; each further page read
+      // counts as one more call, so that a big export costs what paging the API would.
+      if (after) await this.rateLimits.countEmployee(request, request.headers.authorization);
       const page = await this.outcomes.outcomes(filter, query.sort, PAGE, after);
+      if (page.totals.initiativeCount > MAX_EXPORT_ROWS) {
+        // No one parameter is at fault: any of the filters narrows it.
+        throw new DomainError(
+          ErrorCode.BAD_USER_INPUT,
+          `${page.totals.initiativeCount} initiatives match, more than the ${MAX_EXPORT_ROWS} an export holds: ` +
+            'narrow it with status, sponsorTeamId, fundedByTeamId, from or to',
+        );
+      }
       const metrics = await loaders
         .get(this.initiatives.metrics)
         .loadMany(page.initiatives.nodes.map((o) => o.initiativeId));
@@ -83,15 +105,15 @@ export class ExportController {
         ? (page.initiatives.pageInfo.endCursor ?? undefined)
         : undefined;
     } while (after && rows.length < MAX_EXPORT_ROWS);
-    return stringify(rows, { header: true, columns: OUTCOME_COLUMNS });
+    asCsvFile(response, 'initiative-outcomes.csv');
+    return toCsv(rows, OUTCOME_COLUMNS);
   }
 
   @Get('team-pnl.csv')
-  @Header('content-type', 'text/csv; charset=utf-8')
-  @Header('content-disposition', 'attachment; filename="team-pnl.csv"')
   async teamPnl(
     @Query() query: ExportPnlQuery,
     @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
     if (!request.actor) throw unauthenticated();
     const report = await this.pnl.report(request.actor, { from: query.from, to: query.to });
@@ -107,7 +129,8 @@ export class ExportController {
       net: team.net,
       balance_now: team.balance,
     }));
-    return stringify(rows, { header: true, columns: PNL_COLUMNS });
+    asCsvFile(response, 'team-pnl.csv');
+    return toCsv(rows, PNL_COLUMNS);
   }
 }
 

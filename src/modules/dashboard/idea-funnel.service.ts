@@ -18,6 +18,10 @@ const round1 = (value: number | null): number | null =>
  * it later leaves (a funded idea that is then rejected still counts as funded). Time in a stage
  * is measured for the ideas that moved on to the next one: draft to submission, submission to
  * full funding, full funding to approval.
+ *
+ * Drafts are their proposer's alone, so no figure counts an idea before it is submitted: a
+ * draft, or one withdrawn unsubmitted, is in no stage and no withdrawn count. PROPOSED counts
+ * the same ideas as SUBMITTED; its time in stage is how long they were drafts.
  */
 @Injectable()
 export class IdeaFunnelService {
@@ -25,7 +29,7 @@ export class IdeaFunnelService {
 
   async funnel(filter: IdeaFunnelFilter | undefined): Promise<IdeaFunnel> {
     const params = new SqlParams();
-    const where = ['TRUE'];
+    const where = ['submitted_at IS NOT NULL'];
     if (filter?.sponsorTeamId) where.push(`sponsor_team_id = ${params.add(filter.sponsorTeamId)}`);
     if (filter?.proposedIn?.from) {
       where.push(

@@ -21,6 +21,10 @@ import { IdeaStatus } from './idea.enums.js';
 // Pledges past the goal are refused by this constraint, whatever the concurrency.
 @Check('idea_pledged_within_goal', 'pledged_total BETWEEN 0 AND funding_goal')
 @Check('idea_endorsement_count_check', 'endorsement_count >= 0')
+// An idea is public once submitted: every status past DRAFT carries its submission time, but
+// WITHDRAWN, which a draft can reach unsubmitted (and private).
+@Check('idea_submitted_check', "submitted_at IS NOT NULL OR status IN ('DRAFT', 'WITHDRAWN')")
+@Check('idea_pending_skills_check', 'submitted_at IS NULL OR cardinality(pending_skill_names) = 0')
 @Index('idea_seq_key', ['seq'], { unique: true })
 @Index('idea_status_idx', ['status', 'seq'])
 @Index('idea_sponsor_idx', ['sponsorTeamId', 'seq'])
@@ -77,6 +81,16 @@ export class IdeaEntity {
 
   @Column({ name: 'pledged_total', type: 'bigint', default: 0, transformer: bigintAsNumber })
   pledgedTotal: number;
+
+  /** Skill names nobody had used when it was proposed: created only when it is submitted. */
+  @Column({
+    name: 'pending_skill_names',
+    type: 'varchar',
+    length: 100,
+    array: true,
+    default: () => "'{}'",
+  })
+  pendingSkillNames: string[];
 
   @Column({ name: 'hours_per_week_needed', type: 'smallint', nullable: true })
   hoursPerWeekNeeded: number | null;

@@ -25,7 +25,6 @@ import { EmployeeService } from '../employee/employee.service.js';
 import { Initiative } from '../initiative/models/initiative.models.js';
 import { AccountKind } from '../ledger/ledger.enums.js';
 import { LedgerAccount } from '../ledger/models/ledger.models.js';
-import { IdeaStatus } from './idea.enums.js';
 import { InitiativeService } from '../initiative/initiative.service.js';
 import type { SkillEntity } from '../skill/skill.entity.js';
 import { Skill } from '../skill/skill.model.js';
@@ -42,7 +41,12 @@ import {
   RejectIdeaInput,
   SimilarIdeasArgs,
 } from './dto/idea.inputs.js';
-import { ideaChangedTopic, IdeaService, type IdeaChangedEvent } from './idea.service.js';
+import {
+  ideaChangedTopic,
+  IdeaService,
+  isVisibleIdea,
+  type IdeaChangedEvent,
+} from './idea.service.js';
 import { Idea, IdeaConnection, Pledge, SimilarIdea } from './models/idea.models.js';
 import {
   ApproveIdeaPayload,
@@ -62,7 +66,9 @@ export class IdeaResolver {
     @InjectPubSub() private readonly pubSub: PubSubEngine,
   ) {}
 
-  @Query(() => Idea, { description: 'Drafts are visible to their proposer only.' })
+  @Query(() => Idea, {
+    description: 'An idea never submitted (a draft, or a draft withdrawn) is its proposer’s only.',
+  })
   idea(
     @Args('id', { type: () => ID }, UuidPipe) id: string,
     @CurrentActor() actor: Actor,
@@ -287,6 +293,6 @@ export class IdeaAccountResolver {
   ): Promise<Idea | null> {
     if (account.kind !== AccountKind.IDEA_ESCROW || !account.ownerId) return null;
     const idea = await loaders.get(this.ideaService.byId).load(account.ownerId);
-    return idea && (idea.status !== IdeaStatus.DRAFT || idea.proposerId === actor.id) ? idea : null;
+    return idea && isVisibleIdea(idea, actor) ? idea : null;
   }
 }

@@ -23,6 +23,7 @@ import type { Initiative } from '../initiative/models/initiative.models.js';
 import { AccountKind, TransferKind } from '../ledger/ledger.enums.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import type { TransferEntity } from '../ledger/transfer.entity.js';
+import { normalizeSkillName, tidySkillName } from '../skill/skill-name.js';
 import { SkillService } from '../skill/skill.service.js';
 import type {
   EndorseIdeaInput,
@@ -40,7 +41,7 @@ const IDEA_COLUMNS = `i.id, i.seq, i.proposer_id AS "proposerId", i.sponsor_team
   i.expected_outcomes AS "expectedOutcomes", i.funding_goal AS "fundingGoal", i.pledged_total AS "pledgedTotal",
   i.hours_per_week_needed AS "hoursPerWeekNeeded", i.endorsement_count AS "endorsementCount", i.status,
   i.decision_reason AS "decisionReason", i.created_at AS "createdAt", i.submitted_at AS "submittedAt",
-  i.funded_at AS "fundedAt", i.decided_at AS "decidedAt"`;
+  i.funded_at AS "fundedAt", i.decided_at AS "decidedAt", i.pending_skill_names AS "pendingSkillNames"`;
 const PLEDGE_COLUMNS = `p.id, p.idea_id AS "ideaId", p.team_id AS "teamId", p.pledged_by_id AS "pledgedById",
   p.amount, p.created_at AS "pledgedAt"`;
 /** The same expression as idea_search_idx. */
@@ -57,11 +58,17 @@ const toIdea = (row: IdeaRow): Idea => ({
 type PledgeRow = Omit<Pledge, 'amount'> & { amount: string };
 const toPledge = (row: PledgeRow): Pledge => ({ ...row, amount: Number(row.amount) });
 
-/** Drafts are their proposer's alone; everything else is open to everyone. */
-const isVisible = (idea: Pick<Idea, 'status' | 'proposerId'>, actor: Actor): boolean =>
-  idea.status !== IdeaStatus.DRAFT || idea.proposerId === actor.id;
+/**
+ * An idea is open to everyone once submitted, whatever becomes of it; until then it is its
+ * proposer's alone: a draft, and a draft withdrawn without ever being submitted (its status
+ * alone would not tell, hence submitted_at).
+ */
+export const isVisibleIdea = (
+  idea: Pick<Idea, 'submittedAt' | 'proposerId'>,
+  actor: Actor,
+): boolean => idea.submittedAt !== null || idea.proposerId === actor.id;
 const visibleSql = (actor: Actor, params: SqlParams): string =>
-  `(i.status <> 'DRAFT' OR i.proposer_id = ${params.add(actor.id)})`;
+  `(i.submitted_at IS NOT NULL OR i.proposer_id = ${params.add(actor.id)})`;
 
 export const ideaChangedTopic = (ideaId: string): string => `ideaChanged:${ideaId}`;
 
@@ -99,17 +106,27 @@ export class IdeaService {
     @InjectPubSub() private readonly pubSub: PubSubEngine,
   ) {}
 
-  /** A DRAFT, seen only by its proposer until submitted, with its own (empty) escrow. */
+  /**
+   * A DRAFT, seen only by its proposer until submitted, with its own (empty) escrow. Skills
+   * that exist are linked at once; names nobody has used wait on the draft, so that a draft
+   * never publishes a skill.
+   */
   async propose(input: ProposeIdeaInput, actor: Actor): Promise<Idea> {
     return this.transactions.run(async (manager) => {
       const id = randomUUID();
       const escrow = await this.ledger.openAccount(manager, AccountKind.IDEA_ESCROW, id);
+      const known = await this.skills.findByNames(manager, input.skillsNeeded);
+      const pending = new Map<string, string>();
+      for (const name of input.skillsNeeded) {
+        const key = normalizeSkillName(name);
+        if (!known.has(key) && !pending.has(key)) pending.set(key, tidySkillName(name));
+      }
       let row: IdeaRow;
       try {
         [row] = (await manager.query(
           `INSERT INTO idea AS i (id, proposer_id, sponsor_team_id, escrow_account_id, title, problem, proposal,
-                                  expected_outcomes, funding_goal, hours_per_week_needed)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${IDEA_COLUMNS}`,
+                                  expected_outcomes, funding_goal, hours_per_week_needed, pending_skill_names)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${IDEA_COLUMNS}`,
           [
             id,
             actor.id,
@@ -121,6 +138,7 @@ export class IdeaService {
             input.expectedOutcomes,
             input.fundingGoal,
             input.hoursPerWeekNeeded ?? null,
+            [...pending.values()],
           ],
         )) as IdeaRow[];
       } catch (error) {
@@ -128,13 +146,7 @@ export class IdeaService {
           throw notFound('Team', 'input.sponsorTeamId');
         throw error;
       }
-      const skills = await this.skills.ensureSkills(manager, input.skillsNeeded);
-      if (skills.size > 0) {
-        await manager.query(
-          `INSERT INTO idea_skill (idea_id, skill_id) SELECT $1, unnest($2::uuid[])`,
-          [id, [...skills.values()].map((s) => s.id)],
-        );
-      }
+      await this.linkSkills(manager, id, [...known.values()]);
       await this.audit.record(manager, {
         actorId: actor.id,
         action: 'idea.propose',
@@ -150,14 +162,19 @@ export class IdeaService {
     });
   }
 
+  /** Publishes the draft, and with it the skill names it was the first to use. */
   async submit(ideaId: string, actor: Actor): Promise<Idea> {
     return this.change(ideaId, actor, async (manager, idea) => {
       if (idea.proposerId !== actor.id) throw forbidden('Only the proposer submits an idea');
       if (idea.status !== IdeaStatus.DRAFT)
         throw invalidTransition(`The idea is ${idea.status} already`);
+      // Someone may have created some of them meanwhile: those are linked as they are.
+      const created = await this.skills.ensureSkills(manager, idea.pendingSkillNames);
+      await this.linkSkills(manager, idea.id, [...created.values()]);
       const [row] = await modifiedRows<IdeaRow>(
         manager,
-        `UPDATE idea i SET status = 'SUBMITTED', submitted_at = now() WHERE id = $1 RETURNING ${IDEA_COLUMNS}`,
+        `UPDATE idea i SET status = 'SUBMITTED', submitted_at = now(), pending_skill_names = '{}'
+          WHERE id = $1 RETURNING ${IDEA_COLUMNS}`,
         [idea.id],
       );
       await this.record(manager, actor, 'idea.submit', idea.id);
@@ -380,6 +397,18 @@ export class IdeaService {
     );
   }
 
+  private async linkSkills(
+    manager: EntityManager,
+    ideaId: string,
+    skills: { id: string }[],
+  ): Promise<void> {
+    if (skills.length === 0) return;
+    await manager.query(
+      `INSERT INTO idea_skill (idea_id, skill_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+      [ideaId, skills.map((skill) => skill.id)],
+    );
+  }
+
   private refundReplay(ideaId: string) {
     return {
       remember: (done: RefundResult) => ({ refundTransferIds: done.refunds.map((t) => t.id) }),
@@ -505,7 +534,7 @@ export class IdeaService {
       `SELECT ${IDEA_COLUMNS} FROM idea i WHERE i.id = $1 FOR UPDATE`,
       [ideaId],
     )) as IdeaRow[];
-    if (!row || !isVisible(row, actor)) throw notFound('Idea', 'input.ideaId');
+    if (!row || !isVisibleIdea(row, actor)) throw notFound('Idea', 'input.ideaId');
     return toIdea(row);
   }
 
@@ -523,7 +552,7 @@ export class IdeaService {
       `SELECT ${IDEA_COLUMNS} FROM idea i WHERE i.id = $1`,
       [id],
     )) as IdeaRow[];
-    if (!row || !isVisible(row, actor)) throw notFound('Idea', field);
+    if (!row || !isVisibleIdea(row, actor)) throw notFound('Idea', field);
     return toIdea(row);
   }
 

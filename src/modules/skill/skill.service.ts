@@ -34,6 +34,19 @@ export class SkillService {
     return new Map(rows.map((skill) => [skill.normalizedName, skill]));
   }
 
+  /** The skills that already exist under these names, keyed by normalised name; none created. */
+  async findByNames(
+    manager: EntityManager,
+    names: readonly string[],
+  ): Promise<Map<string, SkillEntity>> {
+    if (names.length === 0) return new Map();
+    const rows = (await manager.query(
+      `SELECT ${SKILL_COLUMNS} FROM skill WHERE normalized_name = ANY($1)`,
+      [names.map(normalizeSkillName)],
+    )) as SkillEntity[];
+    return new Map(rows.map((skill) => [skill.normalizedName, skill]));
+  }
+
   readonly byId = new BatchLoader<string, SkillEntity | null>(async (ids) => {
     const rows = (await this.dataSource.query(
       `SELECT ${SKILL_COLUMNS} FROM skill WHERE id = ANY($1)`,

@@ -1,17 +1,16 @@
-import { IsEnum, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IsCalendarDay } from '../../../common/validation/calendar-day.js';
 import { InitiativeStatus } from '../../initiative/initiative.enums.js';
 import { InitiativeOutcomeSort } from './dashboard.inputs.js';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** ?from=YYYY-MM-DD&to=YYYY-MM-DD */
 export class ExportPnlQuery {
   @IsOptional()
-  @Matches(DATE, { message: 'from must be a date like 2026-01-31' })
+  @IsCalendarDay()
   from?: string;
 
   @IsOptional()
-  @Matches(DATE, { message: 'to must be a date like 2026-12-31' })
+  @IsCalendarDay()
   to?: string;
 }
 

@@ -46,6 +46,12 @@ export class Idea {
   @Field(() => Int)
   endorsementCount: number;
 
+  @Field(() => [String], {
+    description:
+      'Skills this draft names that nobody has used yet: they are created, and join skillsNeeded, when it is submitted.',
+  })
+  pendingSkillNames: string[];
+
   @Field(() => String, { nullable: true, description: 'Why it was rejected.' })
   decisionReason: string | null;
 

