@@ -76,6 +76,9 @@ export function graphqlOptions(
       ...(config.sqlStatementHeader ? [statementCountPlugin] : []),
     ],
     csrfPrevention: true,
+    // No automatic persisted queries: Apollo's default lets anyone, signed in or not, store
+    // documents in each instance's memory, and no client of this API needs them (README).
+    persistedQueries: false,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     autoTransformHttpErrors: false,
