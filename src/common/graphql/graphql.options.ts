@@ -7,7 +7,11 @@ import { Logger } from '@nestjs/common';
 import type { GraphQLError } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { AppConfig } from '../../config/app-config.js';
-import { createGraphQLErrorFormatter } from '../errors/format-graphql-error.js';
+import {
+  badUserInputStatusPlugin,
+  createGraphQLErrorFormatter,
+} from '../errors/format-graphql-error.js';
+import { DateTimeScalar } from './date-time.scalar.js';
 import { QUERY_LIMITS, queryLimits, webSocketLimits } from './query-limits.js';
 import { statementCountPlugin } from './statement-count.plugin.js';
 import { connectionAuthorization, createGraphQLContext } from './graphql-context.js';
@@ -43,7 +47,11 @@ export function graphqlOptions(
     // Built in memory; the committed schema.gql is checked against it by test/schema.e2e-spec.ts.
     autoSchemaFile: true,
     sortSchema: true,
-    buildSchemaOptions: { numberScalarMode: 'integer' },
+    buildSchemaOptions: {
+      numberScalarMode: 'integer',
+      // Dates refused alike inline and as variables (Nest's own DateTime lets bad ones through).
+      scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    },
     context: createGraphQLContext,
     subscriptions: {
       'graphql-ws': {
@@ -73,6 +81,7 @@ export function graphqlOptions(
       ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,
       unexpectedErrorLog(report),
+      badUserInputStatusPlugin,
       ...(config.sqlStatementHeader ? [statementCountPlugin] : []),
     ],
     csrfPrevention: true,
@@ -82,6 +91,9 @@ export function graphqlOptions(
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     autoTransformHttpErrors: false,
+    // Nest would reset every executed operation's status to 200, whatever its errors' codes:
+    // the status is badUserInputStatusPlugin's to decide.
+    preserveHttpStatusForExecutionErrors: false,
     formatError,
   };
 }
