@@ -4,6 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { LoggerModule } from 'nestjs-pino';
 import { DomainErrorHttpFilter } from './common/errors/domain-error.filter.js';
+import { RequestBodyErrorFilter } from './common/errors/request-body-error.filter.js';
 import { graphqlOptions } from './common/graphql/graphql.options.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { loggerOptions } from './common/logging/logger.options.js';
@@ -69,6 +70,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },
         { provide: APP_FILTER, useClass: DomainErrorHttpFilter },
+        { provide: APP_FILTER, useClass: RequestBodyErrorFilter },
       ],
     };
   }

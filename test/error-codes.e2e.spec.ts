@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ErrorCode } from '../src/common/errors/error-code.js';
 import type { TeamEntity } from '../src/modules/team/team.entity.js';
 import { Factory, type Person } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -446,5 +448,164 @@ describe('Error codes', () => {
       status: 400,
       errors: [{ code: 'BAD_USER_INPUT', field: 'id' }],
     });
+  });
+
+  /** [what the client did, the request, the code and HTTP status it gets] */
+  const malformedRequests: [string, () => Promise<Answer>, string, number][] = [
+    [
+      'sent a document that does not parse',
+      () => post({ query: '{ me { id }' }),
+      'GRAPHQL_PARSE_FAILED',
+      400,
+    ],
+    [
+      'asked for a field that does not exist',
+      () => post({ query: '{ me { nam } }' }),
+      'GRAPHQL_VALIDATION_FAILED',
+      400,
+    ],
+    [
+      'used a variable where its type does not fit',
+      () => post({ query: 'query($x: String) { employee(id: $x) { id } }' }),
+      'GRAPHQL_VALIDATION_FAILED',
+      400,
+    ],
+    [
+      'sent two operations without naming one',
+      () => post({ query: 'query A { me { id } } query B { me { id } }' }),
+      'OPERATION_RESOLUTION_FAILURE',
+      400,
+    ],
+    [
+      'named an operation the document does not hold',
+      () => post({ query: 'query A { me { id } }', operationName: 'B' }),
+      'OPERATION_RESOLUTION_FAILURE',
+      400,
+    ],
+    ['sent no query', () => post({ variables: {} }), 'BAD_REQUEST', 400],
+    ['sent an empty query', () => post({ query: '' }), 'BAD_REQUEST', 400],
+    ['sent a query that is not a string', () => post({ query: 5 }), 'BAD_REQUEST', 400],
+    [
+      'sent variables that are not an object',
+      () => post({ query: '{ me { id } }', variables: [1] }),
+      'BAD_REQUEST',
+      400,
+    ],
+    ['sent a body that is not JSON', () => post('{"query": "{ me { id } }"'), 'BAD_REQUEST', 400],
+    ['sent a batch', () => post([{ query: '{ me { id } }' }]), 'BAD_REQUEST', 400],
+    [
+      'sent a content type a form could (CSRF)',
+      () => post(JSON.stringify({ query: '{ me { id } }' }), { 'content-type': 'text/plain' }),
+      'BAD_REQUEST',
+      400,
+    ],
+    [
+      'sent a content type the endpoint does not read',
+      () => post('{ me { id } }', { 'content-type': 'application/graphql' }),
+      'BAD_REQUEST',
+      400,
+    ],
+    [
+      'sent a body in a charset other than UTF-8',
+      () =>
+        post({ query: '{ me { id } }' }, { 'content-type': 'application/json; charset=latin1' }),
+      'BAD_REQUEST',
+      415,
+    ],
+    [
+      'sent a body over 1 MB',
+      () => post({ query: '{ me { id } }', variables: { pad: 'x'.repeat(1_100_000) } }),
+      'BAD_REQUEST',
+      413,
+    ],
+    [
+      'sent a mutation with GET',
+      async () => {
+        const query = encodeURIComponent(
+          'mutation { createTeam(input: { name: "x" }) { team { id } } }',
+        );
+        const response = await fetch(`${sut.url}/graphql?query=${query}`, {
+          headers: { 'apollo-require-preflight': 'true', authorization: `Bearer ${admin.token}` },
+        });
+        const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+        return {
+          status: response.status,
+          errors: body.errors.map((e) => ({ code: e.extensions.code })),
+        };
+      },
+      'BAD_REQUEST',
+      405,
+    ],
+    [
+      'accepts no JSON in the response',
+      () =>
+        post(
+          { query: '{ me { id } }' },
+          { 'content-type': 'application/json', accept: 'text/html' },
+        ),
+      'BAD_REQUEST',
+      406,
+    ],
+    [
+      'used a method other than GET or POST',
+      async () => {
+        const response = await fetch(`${sut.url}/graphql`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+          body: JSON.stringify({ query: '{ me { id } }' }),
+        });
+        const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+        return {
+          status: response.status,
+          errors: body.errors.map((e) => ({ code: e.extensions.code })),
+        };
+      },
+      'BAD_REQUEST',
+      405,
+    ],
+    [
+      'sent a subscription over HTTP (they are served over WebSocket)',
+      () => post({ query: `subscription { bidPlaced(needId: "${randomUUID()}") { id } }` }),
+      'BAD_REQUEST',
+      400,
+    ],
+    [
+      'sent an automatic persisted query hash alone',
+      () =>
+        post({
+          extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } },
+        }),
+      'PERSISTED_QUERY_NOT_SUPPORTED',
+      200,
+    ],
+  ];
+
+  it.each(malformedRequests)(
+    'answers a client that %s with a GraphQL error body, its code and HTTP status',
+    async (_what, send, code, status) => {
+      const answer = await send();
+      expect({ status: answer.status, codes: answer.errors.map((e) => e.code) }).toEqual({
+        status,
+        codes: [code],
+      });
+    },
+  );
+
+  it('documents every code a client can receive, with its HTTP status, in one README table', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const documented = new Map<string, string>();
+    for (const [, code, status] of readme.matchAll(/^\| `([A-Z_]+)` +\| ([^|]+?) +\|/gm)) {
+      documented.set(code, status);
+    }
+    const answered = new Map<string, number[]>();
+    for (const [, , code, status] of malformedRequests) {
+      answered.set(code, [...(answered.get(code) ?? []), status]);
+    }
+    answered.set('BAD_USER_INPUT', [400]);
+    for (const code of Object.values(ErrorCode)) answered.set(code, answered.get(code) ?? []);
+    for (const [code, statuses] of answered) {
+      expect({ code, documented: documented.has(code) }).toEqual({ code, documented: true });
+      for (const status of statuses) expect(documented.get(code)).toContain(String(status));
+    }
   });
 });

@@ -14,6 +14,7 @@ const HTTP_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.INVALID_TRANSITION]: HttpStatus.CONFLICT,
   [ErrorCode.QUERY_TOO_COMPLEX]: HttpStatus.BAD_REQUEST,
   [ErrorCode.RATE_LIMITED]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.BAD_REQUEST]: HttpStatus.BAD_REQUEST,
   [ErrorCode.INTERNAL_SERVER_ERROR]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 

@@ -15,5 +15,11 @@ export enum ErrorCode {
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
   /** Too many requests from this user or address, or too many sign-in attempts: wait a minute. */
   RATE_LIMITED = 'RATE_LIMITED',
+  /**
+   * The HTTP request is not a GraphQL request this endpoint serves (Apollo's own code for a
+   * missing query, a batch, a refused content type; ours for a body that is not JSON, too
+   * large, or a subscription sent over HTTP).
+   */
+  BAD_REQUEST = 'BAD_REQUEST',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }

@@ -14,6 +14,7 @@ import {
 import { DateTimeScalar } from './date-time.scalar.js';
 import { QUERY_LIMITS, queryLimits, webSocketLimits } from './query-limits.js';
 import { statementCountPlugin } from './statement-count.plugin.js';
+import { subscriptionsOverHttpRefused } from './subscriptions-over-http.plugin.js';
 import { connectionAuthorization, createGraphQLContext } from './graphql-context.js';
 import { unexpectedErrorLog } from './unexpected-error-log.plugin.js';
 
@@ -81,6 +82,7 @@ export function graphqlOptions(
       ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,
       unexpectedErrorLog(report),
+      subscriptionsOverHttpRefused,
       badUserInputStatusPlugin,
       ...(config.sqlStatementHeader ? [statementCountPlugin] : []),
     ],
