@@ -4,6 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { LoggerModule } from 'nestjs-pino';
 import { DomainErrorHttpFilter, RefusalRecorder } from './common/errors/domain-error.filter.js';
+import { RequestBodyErrorFilter } from './common/errors/request-body-error.filter.js';
 import { graphqlOptions } from './common/graphql/graphql.options.js';
 import { SubscriptionServer } from './common/graphql/subscription-server.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
@@ -78,6 +79,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: DomainErrorHttpFilter },
         { provide: RefusalRecorder, useExisting: SecurityLog },
         SubscriptionServer,
+        { provide: APP_FILTER, useClass: RequestBodyErrorFilter },
       ],
     };
   }

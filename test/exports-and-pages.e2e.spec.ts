@@ -166,7 +166,7 @@ describe('Exports and pages', () => {
         'ideaFunnel',
         `query($f: IdeaFunnelFilter) { ideaFunnel(filter: $f) { rejected } }`,
         { f: { proposedIn: { from: '2026-02-31' } } },
-        'f.proposedIn.from',
+        'filter.proposedIn.from',
       ],
       [
         'ideaFunnel, inline',

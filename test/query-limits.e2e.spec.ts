@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { STATEMENT_COUNT_HEADER } from '../src/common/graphql/statement-count.plugin.js';
 import { QUERY_LIMITS } from '../src/common/graphql/query-limits.js';
 import { Factory, type Person } from './support/factories.js';
@@ -159,6 +160,31 @@ describe('GraphQL limits', () => {
 
     const huge = await post({ query: '{ me { id } }', variables: { pad: 'x'.repeat(1_100_000) } });
     expect(huge.status).toBe(413);
+  });
+
+  it('stores no automatic persisted queries, for anyone', async () => {
+    // Apollo's default would let any caller, signed in or not, fill each instance's memory.
+    const query = '{ __typename }';
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const persisted = { persistedQuery: { version: 1, sha256Hash } };
+    const anonymous = (body: unknown) =>
+      fetch(`${sut.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    for (const body of [{ query, extensions: persisted }, { extensions: persisted }]) {
+      const response = await anonymous(body);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        errors: [
+          {
+            message: 'PersistedQueryNotSupported',
+            extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' },
+          },
+        ],
+      });
+    }
   });
 
   it('sets security headers', async () => {

@@ -111,10 +111,11 @@ describe('Input validation', () => {
     const input = { ...employeeInput(), favouriteColour: 'teal' };
     await expectRefused(CREATE_EMPLOYEE, { input }, 'input.favouriteColour');
     expect(await employeesWithEmail(input.email)).toBe(0);
+    // Named by its path from the argument, as when it is sent in a variable.
     await expectRefused(
       `mutation { createTeam(input: { name: "Ok", colour: "red" }) { team { id } } }`,
       {},
-      'colour',
+      'input.colour',
     );
   });
 

@@ -17,6 +17,7 @@ const HTTP_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.QUERY_TOO_COMPLEX]: HttpStatus.BAD_REQUEST,
   [ErrorCode.RATE_LIMITED]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.TOO_MANY_SUBSCRIPTIONS]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.BAD_REQUEST]: HttpStatus.BAD_REQUEST,
   [ErrorCode.INTERNAL_SERVER_ERROR]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 

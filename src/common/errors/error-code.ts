@@ -17,5 +17,11 @@ export enum ErrorCode {
   RATE_LIMITED = 'RATE_LIMITED',
   /** A WebSocket connection already has as many live subscriptions as it may: complete one. */
   TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS',
+  /**
+   * The HTTP request is not a GraphQL request this endpoint serves (Apollo's own code for a
+   * missing query, a batch, a refused content type; ours for a body that is not JSON, too
+   * large, or a subscription sent over HTTP).
+   */
+  BAD_REQUEST = 'BAD_REQUEST',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }

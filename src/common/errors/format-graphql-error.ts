@@ -5,6 +5,9 @@ import {
   Kind,
   parse,
   visit,
+  type ASTNode,
+  type DocumentNode,
+  type Source,
   type GraphQLFormattedError,
   type ValueNode,
 } from 'graphql';
@@ -14,73 +17,125 @@ import { PgErrorCode, pgError } from './postgres-errors.js';
 
 type ReportUnexpected = (error: unknown) => void;
 
-/** The offending field of a variable graphql-js could not coerce: `input.skills.1.level`. */
-function variableField(message: string): string | undefined {
-  const match = /^Variable "\$([^"]+)" got invalid value .*?(?: at "([^"]+)")?; (.*)$/s.exec(
+/** A node written inside an argument, with its path from the argument: `input.skills.1.level`. */
+interface PlacedNode {
+  node: ASTNode;
+  path: string;
+}
+
+/** Every value, list item and input field written in the document's arguments, with its path. */
+function argumentValues(document: DocumentNode): PlacedNode[] {
+  const placed: PlacedNode[] = [];
+  const walk = (value: ValueNode, path: string): void => {
+    placed.push({ node: value, path });
+    if (value.kind === Kind.LIST) value.values.forEach((item, i) => walk(item, `${path}.${i}`));
+    if (value.kind === Kind.OBJECT) {
+      for (const field of value.fields) {
+        placed.push({ node: field, path: `${path}.${field.name.value}` });
+        walk(field.value, `${path}.${field.name.value}`);
+      }
+    }
+  };
+  visit(document, { Argument: (argument) => walk(argument.value, argument.name.value) });
+  return placed;
+}
+
+/** Per query text, once however many errors point into it (Apollo reuses parsed documents). */
+const placedBySource = new WeakMap<Source, PlacedNode[]>();
+
+/**
+ * What is written in the arguments of the document an error points into. The document is
+ * parsed again (Apollo does not hand it to the formatter), and only when something was refused.
+ */
+function argumentValuesOf(error: GraphQLError): PlacedNode[] {
+  const source = error.source;
+  if (!source) return [];
+  let placed = placedBySource.get(source);
+  if (!placed) {
+    try {
+      placed = argumentValues(parse(source));
+    } catch {
+      placed = [];
+    }
+    placedBySource.set(source, placed);
+  }
+  return placed;
+}
+
+const samePlace = (a: ASTNode, b: ASTNode): boolean =>
+  a.kind === b.kind && a.loc !== undefined && a.loc.start === b.loc?.start;
+
+/** The argument path of a value written in the document that graphql-js refused. */
+function inlineField(error: GraphQLError, message: string): string | undefined {
+  const node = error.nodes?.[0];
+  if (!node || node.kind === Kind.VARIABLE) return undefined;
+  const placed = argumentValuesOf(error).find((p) => samePlace(p.node, node));
+  if (!placed) return undefined;
+  // An input object missing a required field: name the field.
+  const missing = /^Field "(?:[^".]+\.)?([^".]+)" of required type "[^"]+" was not provided/.exec(
     message,
   );
+  return node.kind === Kind.OBJECT && missing ? `${placed.path}.${missing[1]}` : placed.path;
+}
+
+/**
+ * Where a variable is used: its path from the argument it fills (`input.hoursPerWeek` for
+ * `postNeed(input: { hoursPerWeek: $h })`), so that a value is named the same whether it was
+ * written in the document or sent as a variable, whatever the variable is called.
+ */
+function variablePlace(error: GraphQLError, name: string): string | undefined {
+  const definition = error.nodes?.[0];
+  if (definition?.kind !== Kind.VARIABLE_DEFINITION) return undefined;
+  const uses = argumentValuesOf(error).filter(
+    (p) => p.node.kind === Kind.VARIABLE && p.node.name.value === name,
+  );
+  // Variables belong to their operation: its first use after the definition is in that
+  // operation when it has one there; otherwise it is used in a fragment.
+  const start = definition.loc?.start ?? 0;
+  const following = uses.filter(({ node }) => (node.loc?.start ?? -1) > start);
+  return (following[0] ?? uses[0])?.path;
+}
+
+/** The offending field of a variable graphql-js could not coerce: `input.skills.1.level`. */
+function variableField(error: GraphQLError, message: string): string | undefined {
+  const match =
+    /^Variable "\$([^"]+)" (?:got invalid value .*?(?: at "([^"]+)")?; (.*)|of (?:required|non-null) type .*)$/s.exec(
+      message,
+    );
   if (!match) return undefined;
-  const base = (match[2] ?? match[1]).replace(/\[(\d+)\]/g, '.$1');
-  const inner = /^Field "([^"]+)" (?:is not defined by type|of required type)/.exec(match[3]);
-  return inner ? `${base}.${inner[1]}` : base;
+  const [, name, at, reason] = match;
+  // graphql-js starts the path at the variable's name: `input.skills[1].level`.
+  const within = (at ?? name).slice(name.length).replace(/\[(\d+)\]/g, '.$1');
+  const inner =
+    reason && /^Field "([^"]+)" (?:is not defined by type|of required type)/.exec(reason);
+  const place = variablePlace(error, name) ?? name;
+  return `${place}${within}${inner ? `.${inner[1]}` : ''}`;
 }
 
-/** The path from its argument to a value written in the document: `filter.proposedIn.from`. */
-function pathTo(value: ValueNode, start: number, path: string[]): string[] | undefined {
-  if (value.loc?.start === start) return path;
-  if (value.kind === Kind.OBJECT) {
-    for (const field of value.fields) {
-      const found = pathTo(field.value, start, [...path, field.name.value]);
-      if (found) return found;
-    }
-  }
-  if (value.kind === Kind.LIST) {
-    for (const [i, item] of value.values.entries()) {
-      const found = pathTo(item, start, [...path, String(i)]);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
-/** The argument path of the literal a validation error points at (the AST has no parent links). */
-function literalField(error: unknown): string | undefined {
-  if (!(error instanceof GraphQLError)) return undefined;
-  const start = error.nodes?.[0]?.loc?.start;
-  const body = error.source?.body;
-  if (start === undefined || !body) return undefined;
-  let found: string[] | undefined;
-  visit(parse(body), {
-    Argument(argument) {
-      found ??= pathTo(argument.value, start, [argument.name.value]);
-    },
-  });
-  return found?.join('.');
-}
-
-type FieldOf = (m: RegExpMatchArray, error: unknown) => string | undefined;
-
-/** graphql-js's own wording for values that do not fit the schema (stable within graphql 16). */
-const INPUT_PROBLEMS: { pattern: RegExp; field: FieldOf }[] = [
-  { pattern: /^Variable "\$[^"]+" got invalid value/, field: (m) => variableField(m.input ?? '') },
-  { pattern: /^Field "([^"]+)" is not defined by type "[^"]+"/, field: (m) => m[1] },
-  {
-    pattern: /^Field "[^".]+\.([^"]+)" of required type "[^"]+" was not provided/,
-    field: (m) => m[1],
-  },
-  { pattern: /^Field "([^"]+)" of required type "[^"]+" was not provided/, field: (m) => m[1] },
-  { pattern: /^Unknown argument "([^"]+)"/, field: (m) => m[1] },
-  { pattern: /^Argument "([^"]+)" of (non-null )?type "[^"]+" is required/, field: (m) => m[1] },
-  {
-    pattern: /^(Int|Float|String|Boolean|ID|Credits|DateTime|JSONObject) cannot represent/,
-    field: () => undefined,
-  },
-  { pattern: /^Expected value of type "[^"]+", found/, field: (_, error) => literalField(error) },
-  // graphql-scalars refusing a literal (LocalDate: "2026-02-31"), in its own words.
-  { pattern: /^Value is not a valid \w+: /, field: (_, error) => literalField(error) },
-  { pattern: /^Enum "[^"]+" cannot represent/, field: () => undefined },
-  { pattern: /^Value "[^"]+" does not exist in "[^"]+" enum/, field: () => undefined },
+/** An argument left out or not in the schema, by graphql-js's own wording (graphql 16). */
+const ARGUMENT_PROBLEMS = [
+  /^(?:Field|Directive) "[^"]+" argument "([^"]+)" of type "[^"]+" is required, but it was not provided/,
+  /^Unknown argument "([^"]+)"/,
 ];
+
+/**
+ * The field to name when the request holds a value that does not fit the schema; undefined
+ * when the problem is something else. A bad value is BAD_USER_INPUT naming the same field
+ * whether it was written in the document (refused by validation) or sent as a variable
+ * (refused by coercion); anything else wrong with the document keeps graphql-js's code.
+ */
+function badValueField(error: unknown, message: string): string | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  if (message.startsWith('Variable "$')) {
+    const field = variableField(error, message);
+    if (field !== undefined) return field;
+  }
+  for (const pattern of ARGUMENT_PROBLEMS) {
+    const match = pattern.exec(message);
+    if (match) return match[1];
+  }
+  return inlineField(error, message);
+}
 
 /** graphql-js's refusal of a document past the `maxTokens` parse option (its own spelling). */
 const TOO_MANY_TOKENS = /^Syntax Error: Document contains more \w+ \d+ tokens/;
@@ -165,13 +220,9 @@ export function createGraphQLErrorFormatter(reportUnexpected: ReportUnexpected) 
 
     const code = formatted.extensions?.code;
     // Errors graphql-js raised before any resolver ran: the request itself is malformed.
-    if (!(cause instanceof Error) || cause === error || code === 'BAD_USER_INPUT') {
-      for (const problem of INPUT_PROBLEMS) {
-        const match = formatted.message.match(problem.pattern);
-        if (match) {
-          return shape(ErrorCode.BAD_USER_INPUT, formatted.message, problem.field(match, error));
-        }
-      }
+    if (!(cause instanceof Error) || cause === error || code === ErrorCode.BAD_USER_INPUT) {
+      const field = badValueField(error, formatted.message);
+      if (field !== undefined) return shape(ErrorCode.BAD_USER_INPUT, formatted.message, field);
       if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
         return shape(code, formatted.message);
       }

@@ -1,12 +1,11 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 
-function asCredits(value: unknown): number {
+/** `node`: where a value written in the document is, so the error can name its field. */
+function asCredits(value: unknown, node?: ValueNode): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw new GraphQLError(
       `Credits cannot represent ${JSON.stringify(value)}: whole credits only`,
-      {
-        extensions: { code: 'BAD_USER_INPUT' },
-      },
+      { nodes: node, extensions: { code: 'BAD_USER_INPUT' } },
     );
   }
   return value;
@@ -24,9 +23,10 @@ export const CreditsScalar = new GraphQLScalarType<number, number>({
   parseLiteral: (ast) => {
     if (ast.kind !== Kind.INT) {
       throw new GraphQLError('Credits cannot represent a non-integer value', {
+        nodes: ast,
         extensions: { code: 'BAD_USER_INPUT' },
       });
     }
-    return asCredits(Number(ast.value));
+    return asCredits(Number(ast.value), ast);
   },
 });

@@ -6,8 +6,10 @@ import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config.js';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error.js';
+import { DateTimeScalar } from './date-time.scalar.js';
 import { QUERY_LIMITS, queryLimits } from './query-limits.js';
 import { statementCountPlugin } from './statement-count.plugin.js';
+import { subscriptionsOverHttpRefused } from './subscriptions-over-http.plugin.js';
 import { createGraphQLContext } from './graphql-context.js';
 import { unexpectedErrorLog } from './unexpected-error-log.plugin.js';
 import { refusalLogPlugin, type RefusalRecord } from './refusal-log.plugin.js';
@@ -44,7 +46,11 @@ export function graphqlOptions(
     // Built in memory; the committed schema.gql is checked against it by test/schema.e2e-spec.ts.
     autoSchemaFile: true,
     sortSchema: true,
-    buildSchemaOptions: { numberScalarMode: 'integer' },
+    buildSchemaOptions: {
+      numberScalarMode: 'integer',
+      // Dates refused alike inline and as variables (Nest's own DateTime lets bad ones through).
+      scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    },
     context: createGraphQLContext,
     // Subscriptions are served by SubscriptionServer (graphql-ws), with its own limits.
     introspection: config.graphql.introspection,
@@ -61,9 +67,13 @@ export function graphqlOptions(
       rateLimitPlugin(rateLimits),
       refusalLogPlugin(recordRefusal),
       unexpectedErrorLog(report),
+      subscriptionsOverHttpRefused,
       ...(config.sqlStatementHeader ? [statementCountPlugin] : []),
     ],
     csrfPrevention: true,
+    // No automatic persisted queries: Apollo's default lets anyone, signed in or not, store
+    // documents in each instance's memory, and no client of this API needs them (README).
+    persistedQueries: false,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     // A RATE_LIMITED answer carries HTTP 429 and Retry-After (see DomainError.extensions), also

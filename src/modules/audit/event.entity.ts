@@ -1,7 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintAsNumber } from '../../database/column-types.js';
 
-/** Append-only record of a state change: who did what to which subject, with what data. */
+/**
+ * Append-only record of a state change: who did what to which subject, with what data.
+ * PostgreSQL refuses every UPDATE, DELETE and TRUNCATE of the table (triggers of migration
+ * AuditLogAppendOnly, which TypeORM does not model): insert and read only.
+ */
 @Entity('event')
 @Index('event_seq_key', ['seq'], { unique: true })
 @Index('event_at_idx', ['at'])
