@@ -7,10 +7,16 @@ import {
   type GraphQLField,
   type GraphQLObjectType,
 } from 'graphql';
+import type { PubSubEngine } from 'graphql-subscriptions';
+import { PUB_SUB } from '../src/common/pubsub/pubsub.module.js';
+import { ideaChangedTopic } from '../src/modules/idea/idea.service.js';
+import { initiativeChangedTopic } from '../src/modules/initiative/initiative.service.js';
+import { bidPlacedTopic } from '../src/modules/market/bid.service.js';
 import type { TeamEntity } from '../src/modules/team/team.entity.js';
 import { Factory, TEST_PASSWORD, type Person } from './support/factories.js';
 import { Ideas } from './support/ideas.js';
 import { expectOk, Market } from './support/market.js';
+import { listenerAttached, subscribe } from './support/subscriptions.js';
 import { codes, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -341,7 +347,11 @@ describe('Authorisation matrix', () => {
 
   /** `query($a: T!) { field(a: $a) { __typename } }` for the arguments the case gives. */
   function operationFor(name: string, field: GraphQLField<unknown, unknown>, given: string[]) {
-    const kind = name.startsWith('Mutation.') ? 'mutation' : 'query';
+    const kind = name.startsWith('Mutation.')
+      ? 'mutation'
+      : name.startsWith('Subscription.')
+        ? 'subscription'
+        : 'query';
     const args = field.args.filter((arg) => given.includes(arg.name));
     const declared = args.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
     const passed = args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
@@ -378,6 +388,100 @@ describe('Authorisation matrix', () => {
     expect(mismatches).toEqual([]);
   });
 
+  /** Subscriptions, over the WebSocket endpoint: each with the topic its events come on. */
+  const SUBSCRIPTION_CASES: Record<string, Case & { topic: (args: any) => string }> = {
+    'Subscription.bidPlaced': {
+      allowed: ['lead'],
+      args: async () => ({ needId: await need() }),
+      topic: ({ needId }) => bidPlacedTopic(needId),
+    },
+    'Subscription.ideaChanged': {
+      allowed: ANYONE_SIGNED_IN,
+      args: async () => ({ ideaId: await submitted() }),
+      topic: ({ ideaId }) => ideaChangedTopic(ideaId),
+    },
+    'Subscription.initiativeChanged': {
+      allowed: ANYONE_SIGNED_IN,
+      args: async () => ({ initiativeId: await initiative() }),
+      topic: ({ initiativeId }) => initiativeChangedTopic(initiativeId),
+    },
+  };
+  /** A draft's changes are its proposer's alone to follow. */
+  const DRAFT_CASE: Case & { topic: (args: any) => string } = {
+    allowed: ['member'],
+    args: async () => ({ ideaId: await draft() }),
+    topic: ({ ideaId }) => ideaChangedTopic(ideaId),
+  };
+  const subscriptions = rootFields(schema.getSubscriptionType()!);
+
+  it('has a row for every subscription in the schema, and none besides', () => {
+    expect(Object.keys(SUBSCRIPTION_CASES).sort()).toEqual(
+      subscriptions.map(([name]) => name).sort(),
+    );
+  });
+
+  it('lets each subscription be followed over WebSocket by exactly the callers allowed to', async () => {
+    const pubSub = sut.app.get<PubSubEngine>(PUB_SUB);
+    const refused = (errors: { extensions?: { code?: string } }[] | undefined): boolean => {
+      const code = errors ? errors[0]?.extensions?.code : 'UNAUTHENTICATED';
+      if (!code || !DENIED.has(code)) throw new Error(`not a refusal: ${JSON.stringify(errors)}`);
+      return false;
+    };
+    /** Accepted once its resolver attached to the topic; refused when an error comes first. */
+    const accepted = async (
+      name: string,
+      field: GraphQLField<unknown, unknown>,
+      spec: Case & { topic: (args: any) => string },
+      persona: Persona,
+    ): Promise<boolean> => {
+      const variables = await spec.args();
+      const token = persona === 'anonymous' ? undefined : p()[persona].token;
+      const subscriber = subscribe(
+        sut.url,
+        token,
+        operationFor(name, field, Object.keys(variables)),
+        variables,
+      );
+      const settled = new AbortController();
+      try {
+        return await Promise.race([
+          listenerAttached(pubSub, spec.topic(variables), 1, settled.signal).then(
+            () => !settled.signal.aborted,
+          ),
+          // A refusal comes as the first event's errors, or closes the connection (anonymous).
+          subscriber.next().then(
+            (event: { errors?: { extensions?: { code?: string } }[] }) => refused(event.errors),
+            (errors: unknown) => refused(Array.isArray(errors) ? errors : undefined),
+          ),
+        ]);
+      } finally {
+        settled.abort();
+        await subscriber.close();
+      }
+    };
+    const mismatches: string[] = [];
+    const check = async (
+      label: string,
+      name: string,
+      spec: Case & { topic: (args: any) => string },
+    ) => {
+      const field = schema.getSubscriptionType()!.getFields()[name.split('.')[1]];
+      const allowedNow: Persona[] = [];
+      for (const persona of PERSONAS) {
+        if (await accepted(name, field, spec, persona)) allowedNow.push(persona);
+      }
+      const expected = PERSONAS.filter((persona) => spec.allowed.includes(persona));
+      if (expected.join() !== allowedNow.join()) {
+        mismatches.push(
+          `${label}: allowed ${allowedNow.join(', ')}; expected ${expected.join(', ')}`,
+        );
+      }
+    };
+    for (const [name, spec] of Object.entries(SUBSCRIPTION_CASES)) await check(name, name, spec);
+    await check('Subscription.ideaChanged on a draft', 'Subscription.ideaChanged', DRAFT_CASE);
+    expect(mismatches).toEqual([]);
+  });
+
   describe('private things stay private through every path', () => {
     /** Every field that can return an idea or a bid: each must be covered below. */
     const COVERED = new Set([
@@ -393,7 +497,7 @@ describe('Authorisation matrix', () => {
       'ApproveIdeaPayload.idea',
       'CloseIdeaPayload.idea',
       'PledgeToIdeaPayload.idea', // mutations on another's draft are refused (matrix, below)
-      'Subscription.ideaChanged', // authorised like Query.idea (ideas-to-initiatives spec)
+      'Subscription.ideaChanged', // authorised like Query.idea (subscription matrix above)
       'Need.bids',
       'Need.myBid',
       'BidConnection.nodes',
@@ -403,7 +507,7 @@ describe('Authorisation matrix', () => {
       'Engagement.bid', // engagement(id) is for its parties only (matrix)
       'BidPayload.bid',
       'AcceptBidPayload.bid',
-      'Subscription.bidPlaced', // buyer leads only (market-live spec)
+      'Subscription.bidPlaced', // buyer leads only (subscription matrix above)
     ]);
 
     it('knows every field that returns an idea or a bid', () => {

@@ -11,6 +11,7 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import { Factory, type Person } from './support/factories.js';
+import { signedInSocket } from './support/raw-socket.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -192,4 +193,105 @@ describe('Malformed input to every mutation', () => {
       );
     },
   );
+});
+
+/**
+ * The same over the WebSocket endpoint: malformed arguments to every subscription answer a coded
+ * error, and whatever arrives as a message (not JSON, the wrong shape, an unknown type, a
+ * subscribe with a broken payload) gets a coded error or closes that socket with a protocol
+ * code, never an internal error, and the service goes on serving everyone else.
+ */
+describe('Malformed input over WebSocket', () => {
+  let sut: TestApp;
+  let member: Person;
+
+  beforeAll(async () => {
+    sut = await startTestApp();
+    member = await new Factory(sut).person();
+  });
+  afterAll(() => sut.close());
+
+  const subscriptionFields = Object.values(schema.getSubscriptionType()!.getFields());
+
+  it.each(subscriptionFields.map((f) => [f.name, f] as const))(
+    '%s answers malformed arguments with a coded error',
+    async (_name, field) => {
+      const declared = field.args.map((a) => `$${a.name}: ${String(a.type)}`).join(', ');
+      const passed = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
+      const query = `subscription(${declared}) { ${field.name}(${passed}) { __typename } }`;
+      const socket = await signedInSocket(sut.url, member.token);
+      try {
+        let id = 0;
+        await fc.assert(
+          fc.asyncProperty(
+            fc.record(Object.fromEntries(field.args.map((a) => [a.name, invalidFor(a.type)]))),
+            async (variables) => {
+              const subscription = String(++id);
+              socket.send({ id: subscription, type: 'subscribe', payload: { query, variables } });
+              const answer = await socket.next();
+              expect(answer.id).toBe(subscription);
+              const errors = answer.type === 'error' ? answer.payload : answer.payload?.errors;
+              expect(errors?.length).toBeGreaterThan(0);
+              for (const error of errors) {
+                expect(error.extensions?.code).toMatch(/^[A-Z_]+$/);
+                expect(error.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
+              }
+              if (answer.type === 'next') expect((await socket.next()).type).toBe('complete');
+            },
+          ),
+          { numRuns: Number(process.env.FUZZ_RUNS ?? 25) },
+        );
+      } finally {
+        await socket.close();
+      }
+    },
+  );
+
+  it('answers any message with a coded error or a protocol close code, never an internal error', async () => {
+    const message = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.json(),
+      fc.record({ type: fc.string({ maxLength: 20 }), id: fc.anything() }),
+      fc.record({
+        type: fc.constant('subscribe'),
+        id: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
+        payload: fc.oneof(
+          fc.anything(),
+          fc.record({ query: fc.string({ maxLength: 200 }), variables: fc.anything() }),
+        ),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(message, async (sent) => {
+        const socket = await signedInSocket(sut.url, member.token);
+        try {
+          socket.send(typeof sent === 'string' ? sent : JSON.stringify(sent));
+          // The answer to a lone message: an error for it, or the socket closed.
+          const answer = await Promise.race([
+            socket.next().then(
+              (m) => m,
+              () => undefined,
+            ),
+            socket.closed,
+          ]);
+          if (answer && 'code' in answer) {
+            expect(answer.code).toBeGreaterThanOrEqual(4400);
+            expect(answer.code).not.toBe(4500);
+          } else if (answer) {
+            const errors = answer.type === 'error' ? answer.payload : answer.payload?.errors;
+            for (const error of errors ?? []) {
+              expect(error.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
+            }
+          }
+        } finally {
+          await socket.close();
+        }
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 25) * 2 },
+    );
+    // Everyone else is still served.
+    expect((await fetch(`${sut.url}/health`)).status).toBe(200);
+    const fresh = await signedInSocket(sut.url, member.token);
+    await fresh.close();
+  });
 });

@@ -55,12 +55,14 @@ export function subscribe(
 /**
  * graphql-ws acknowledges a subscription before the server has attached it to the PubSub
  * topic. Waits (polling, bounded) until a listener is attached, so an event published next
- * cannot be missed: the in-memory PubSub's emitter or, with Redis, PUBSUB NUMSUB.
+ * cannot be missed: the in-memory PubSub's emitter or, with Redis, PUBSUB NUMSUB. Stops early,
+ * resolving, once `signal` is aborted.
  */
 export async function listenerAttached(
   pubSub: PubSubEngine,
   topic: string,
   atLeast = 1,
+  signal?: AbortSignal,
 ): Promise<void> {
   const count = async (): Promise<number> => {
     if (pubSub instanceof RedisPubSub) {
@@ -74,6 +76,7 @@ export async function listenerAttached(
   };
   const deadline = Date.now() + 10_000;
   while ((await count()) < atLeast) {
+    if (signal?.aborted) return;
     if (Date.now() > deadline) throw new Error(`no listener attached to ${topic}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -147,6 +147,17 @@ export function queryLimits(options: QueryLimitOptions): {
   };
 }
 
+/** A graphql-js error with the code Apollo gives the same error over HTTP (unless it has one). */
+const coded = (error: GraphQLError, code: string): GraphQLError =>
+  new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { code, ...error.extensions },
+  });
+
 /**
  * The same limits on the WebSocket endpoint, which graphql-ws serves without Apollo: tokens
  * counted while parsing, only subscriptions (queries and mutations go over HTTP), the armor
@@ -166,7 +177,8 @@ export function subscriptionOperation(
     try {
       document = parse(payload.query, { maxTokens: QUERY_LIMITS.maxTokens });
     } catch (error) {
-      return [error instanceof GraphQLError ? error : queryTooComplex('Unreadable query')];
+      if (!(error instanceof GraphQLError)) return [queryTooComplex('Unreadable query')];
+      return [coded(error, 'GRAPHQL_PARSE_FAILED')];
     }
     const operation = getOperationAST(document, payload.operationName);
     if (operation?.operation !== 'subscription') {
@@ -178,7 +190,7 @@ export function subscriptionOperation(
       ];
     }
     const errors = validate(schema, document, rules);
-    if (errors.length > 0) return [...errors];
+    if (errors.length > 0) return errors.map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED'));
     try {
       const variables = payload.variables ?? {};
       refuseIfTooCostly(
