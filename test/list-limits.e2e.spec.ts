@@ -24,7 +24,7 @@ import {
 } from '../src/modules/initiative/initiative-limits.js';
 import { Factory, LedgerProbe, type Person } from './support/factories.js';
 import { Ideas } from './support/ideas.js';
-import { expectOk } from './support/market.js';
+import { expectOk, Market } from './support/market.js';
 import { codes, startTestApp, type GraphQLResponse, type TestApp } from './support/test-app.js';
 
 const SCHEMA_FILE = new URL('../schema.gql', import.meta.url);
@@ -308,6 +308,34 @@ describe('List fields and their maxima', () => {
         ]),
       ).toBe(MAX_TEAMS_PER_EMPLOYEE);
       expectOk(await add(lastTeam, 'LEAD'));
+    });
+  });
+
+  describe('lists that are paged or bounded by their arguments', () => {
+    it("pages an engagement's time logs, oldest first", async () => {
+      const market = new Market(sut, factory);
+      const { team, lead } = await market.buyer();
+      const worker = await factory.person();
+      const needId = await market.postNeed(lead, team, { hoursPerWeek: 4, weeks: 2 });
+      const engagementId = await market.engage(lead, await market.bid(worker, needId, 4, 10));
+      const logged: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const log = await market.logTime(worker, engagementId, 1);
+        expectOk(log);
+        logged.push(log.data!.logTime.timeLog.id);
+      }
+      const page = (after: string | null) =>
+        sut.gql(
+          `query($id: ID!, $after: String) { engagement(id: $id) { timeLogs(first: 2, after: $after) {
+            totalCount nodes { id } pageInfo { hasNextPage endCursor } } } }`,
+          { id: engagementId, after },
+          worker.token,
+        );
+      const first = (await page(null)).data!.engagement.timeLogs;
+      expect(first).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
+      const second = (await page(first.pageInfo.endCursor)).data!.engagement.timeLogs;
+      expect(second.pageInfo.hasNextPage).toBe(false);
+      expect([...first.nodes, ...second.nodes].map((n: { id: string }) => n.id)).toEqual(logged);
     });
   });
 });
