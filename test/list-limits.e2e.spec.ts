@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import { readFile } from 'node:fs/promises';
 import { QUERY_LIMITS } from '../src/common/graphql/query-limits.js';
+import { MAX_PNL_WEEKS } from '../src/modules/budget/pnl.js';
 import {
   MAX_LEADS_PER_TEAM,
   MAX_TEAMS_PER_EMPLOYEE,
@@ -336,6 +337,56 @@ describe('List fields and their maxima', () => {
       const second = (await page(first.pageInfo.endCursor)).data!.engagement.timeLogs;
       expect(second.pageInfo.hasNextPage).toBe(false);
       expect([...first.nodes, ...second.nodes].map((n: { id: string }) => n.id)).toEqual(logged);
+    });
+
+    it("pages the P&L's teams by name", async () => {
+      const admin = await factory.admin();
+      const names: string[] = [];
+      let after: string | null = null;
+      let total = 0;
+      do {
+        const result: GraphQLResponse = await sut.gql(
+          `query($after: String) { teamPnl { teams(first: 7, after: $after) {
+            totalCount nodes { name } pageInfo { hasNextPage endCursor } } } }`,
+          { after },
+          admin.token,
+        );
+        expectOk(result);
+        const teams = result.data!.teamPnl.teams;
+        total = teams.totalCount;
+        names.push(...teams.nodes.map((t: { name: string }) => t.name));
+        after = teams.pageInfo.hasNextPage ? teams.pageInfo.endCursor : null;
+      } while (after);
+      expect(names).toHaveLength(total);
+      expect(new Set(names).size).toBe(total);
+      expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    });
+
+    it('refuses a P&L period longer than its weekly series holds, and takes two calendar years', async () => {
+      const lead = await factory.lead();
+      const pnl = (period: unknown) =>
+        sut.gql(
+          `query($period: DateRange) { teamPnl(period: $period) { weekly { week } } }`,
+          { period },
+          lead.token,
+        );
+      const ledger = (period: unknown) =>
+        sut.gql(
+          `query($id: ID!, $period: DateRange) { teamLedger(teamId: $id, period: $period) { weekly { week } } }`,
+          { id: lead.team.id, period },
+          lead.token,
+        );
+      const tooLong = { from: '2024-01-01', to: '2026-12-31' };
+      for (const refused of [await pnl(tooLong), await ledger(tooLong)]) {
+        expect(codes(refused)).toEqual(['BAD_USER_INPUT']);
+        expect(refused.errors![0].extensions?.field).toBe('period');
+      }
+      const twoYears = { from: '2027-01-01', to: '2028-12-31' }; // 731 days over 106 weeks
+      expectOk(await pnl(twoYears));
+      expectOk(await ledger(twoYears));
+      const allTime = await pnl(null);
+      expectOk(allTime);
+      expect(allTime.data!.teamPnl.weekly.length).toBeLessThanOrEqual(MAX_PNL_WEEKS);
     });
   });
 });

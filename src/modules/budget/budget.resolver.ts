@@ -2,7 +2,7 @@ import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nest
 import { Access, AdminOnly } from '../../common/auth/access.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { ConnectionArgs } from '../../common/graphql/connection.js';
-import { DateRange, sundayOf, weeksOf, type WeekRange } from '../../common/graphql/date-range.js';
+import { DateRange, sundayOf, type WeekRange } from '../../common/graphql/date-range.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
 import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
@@ -23,7 +23,7 @@ import {
   PnlWeek,
   TeamLedger,
 } from './budget.models.js';
-import { pnlOf, ZERO_PNL, type Pnl } from './pnl.js';
+import { latestWeeks, MAX_PNL_WEEKS, pnlOf, pnlWeeksOf, ZERO_PNL, type Pnl } from './pnl.js';
 import { BudgetService } from './budget.service.js';
 import { AllocateCreditsInput } from './dto/allocate-credits.input.js';
 
@@ -57,13 +57,13 @@ export class TeamLedgerResolver {
     @Args('period', {
       type: () => DateRange,
       nullable: true,
-      description: 'Counted by whole weeks (Monday to Sunday, UTC); all time if omitted.',
+      description: `Counted by whole weeks (Monday to Sunday, UTC), at most ${MAX_PNL_WEEKS} of them; all time if omitted.`,
     })
     period?: DateRange,
   ): Promise<TeamLedger> {
+    const weeks = pnlWeeksOf(period);
     const team = await this.teams.findById(teamId, 'teamId');
     const account = await this.ledger.accountOwned(AccountKind.TEAM, teamId);
-    const weeks = weeksOf(period);
     return {
       team,
       account,
@@ -99,13 +99,13 @@ export class TeamLedgerResolver {
   }
 
   @ResolveField(() => [PnlWeek], {
-    description: 'Week by week over the period, for charts (quiet weeks left out).',
+    description: `Week by week over the period, for charts (quiet weeks left out); over all time, the latest ${MAX_PNL_WEEKS}.`,
   })
   async weekly(ledger: TeamLedger, _: unknown, { loaders }: GraphQLContext): Promise<PnlWeek[]> {
     const weeks = await loaders
       .get(this.flows.weekly)
       .load({ accountId: ledger.account.id, weeks: ledger.weeks });
-    return weeks.map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
+    return latestWeeks(weeks).map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
   }
 
   @ResolveField(() => LedgerEntryConnection, {

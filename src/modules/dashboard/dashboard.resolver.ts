@@ -1,10 +1,11 @@
-import { Args, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
+import { ConnectionArgs, type ConnectionResult } from '../../common/graphql/connection.js';
 import { DateRange } from '../../common/graphql/date-range.js';
 import { CurrentActor } from '../../common/graphql/decorators.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { PnlWeek } from '../budget/budget.models.js';
-import { pnlOf } from '../budget/pnl.js';
+import { latestWeeks, MAX_PNL_WEEKS, pnlOf, pnlWeeksOf } from '../budget/pnl.js';
 import { InitiativeService } from '../initiative/initiative.service.js';
 import { metricProgressPercent } from '../initiative/metric-progress.js';
 import { Initiative } from '../initiative/models/initiative.models.js';
@@ -25,6 +26,7 @@ import {
   MetricOutcome,
   SkillMarketStats,
   TeamPnl,
+  TeamPnlConnection,
   TeamPnlReport,
 } from './models/dashboard.models.js';
 import { TeamPnlService } from './team-pnl.service.js';
@@ -32,7 +34,7 @@ import { TeamPnlService } from './team-pnl.service.js';
 const PERIOD = {
   type: () => DateRange,
   nullable: true,
-  description: 'Counted by whole weeks (Monday to Sunday, UTC); all time if omitted.',
+  description: `Counted by whole weeks (Monday to Sunday, UTC), at most ${MAX_PNL_WEEKS} of them; all time if omitted.`,
 } as const;
 
 /** The dashboard queries: outcomes, market, funnel and P&L. */
@@ -75,6 +77,7 @@ export class DashboardResolver {
     @Args('period', PERIOD) period: DateRange | undefined,
     @CurrentActor() actor: Actor,
   ): Promise<TeamPnlReport> {
+    pnlWeeksOf(period); // refuses a period longer than a weekly series holds
     return this.pnl.report(actor, period);
   }
 }
@@ -163,22 +166,32 @@ export class TeamPnlResolver {
   }
 
   @ResolveField(() => [PnlWeek], {
-    description: 'Week by week over the period (quiet weeks left out).',
+    description: `Week by week over the period (quiet weeks left out); over all time, the latest ${MAX_PNL_WEEKS}.`,
   })
   async weekly(pnl: TeamPnl, _: unknown, { loaders }: GraphQLContext): Promise<PnlWeek[]> {
     const weeks = await loaders
       .get(this.flows.weekly)
       .load({ accountId: pnl.accountId, weeks: pnl.weeks });
-    return weeks.map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
+    return latestWeeks(weeks).map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
   }
 }
 
 @Resolver(() => TeamPnlReport)
 export class TeamPnlReportResolver {
+  constructor(private readonly pnl: TeamPnlService) {}
+
+  // A company's teams are not bounded: a page of them at a time, by name.
+  @ResolveField(() => TeamPnlConnection, {
+    description: 'By team name. Leads and admins see every team; members their own.',
+  })
+  teams(@Parent() report: TeamPnlReport, @Args() page: ConnectionArgs): ConnectionResult<TeamPnl> {
+    return this.pnl.teamsPage(report, page.first, page.after);
+  }
+
   @ResolveField(() => [PnlWeek], {
-    description: 'All the teams in the report together, week by week.',
+    description: `All the teams in the report together, week by week; over all time, the latest ${MAX_PNL_WEEKS}.`,
   })
   weekly(report: TeamPnlReport): PnlWeek[] {
-    return report.combinedWeekly.map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
+    return latestWeeks(report.combinedWeekly).map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
   }
 }

@@ -260,10 +260,11 @@ export class TeamPnlReport {
   @Field(() => PnlFigures, { description: 'All the teams in the report together.' })
   totals: PnlFigures;
 
-  @Field(() => [TeamPnl], {
-    description: 'By team name. Leads and admins see every team; members their own.',
-  })
+  /** Every team the reader may see, by name (a page of them is the `teams` field). */
   teams: TeamPnl[];
 
   combinedWeekly: FlowWeek[];
 }
+
+@ObjectType()
+export class TeamPnlConnection extends Connection(TeamPnl) {}
