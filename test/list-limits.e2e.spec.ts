@@ -17,6 +17,8 @@ import {
   MAX_LEADS_PER_TEAM,
   MAX_TEAMS_PER_EMPLOYEE,
 } from '../src/modules/employee/team-membership.entity.js';
+import { MAX_SKILLS_PER_EMPLOYEE } from '../src/modules/employee/dto/create-employee.input.js';
+import { DEFAULT_SKILLS_SHOWN } from '../src/modules/employee/dto/employees.args.js';
 import { MAX_PLEDGES_PER_IDEA } from '../src/modules/idea/idea-limits.js';
 import {
   MAX_INITIATIVE_MEMBERS,
@@ -387,6 +389,29 @@ describe('List fields and their maxima', () => {
       const allTime = await pnl(null);
       expectOk(allTime);
       expect(allTime.data!.teamPnl.weekly.length).toBeLessThanOrEqual(MAX_PNL_WEEKS);
+    });
+
+    it("shows a person's strongest skills, all of them when asked, never more than anyone holds", async () => {
+      const skills = Array.from({ length: DEFAULT_SKILLS_SHOWN + 2 }, (_, i) => ({
+        name: `Skill ${i} of ${Math.random()}`,
+        level: 1 + (i % 5),
+      }));
+      const person = await factory.person({ skills });
+      const query = (first?: number) =>
+        first === undefined
+          ? sut.gql(`{ me { skills { level } } }`, {}, person.token)
+          : sut.gql(
+              `query($first: Int!) { me { skills(first: $first) { level } } }`,
+              { first },
+              person.token,
+            );
+      const shown = (await query()).data!.me.skills.map((s: { level: number }) => s.level);
+      expect(shown).toHaveLength(DEFAULT_SKILLS_SHOWN);
+      expect(shown).toEqual([...shown].sort((a, b) => b - a));
+      expect((await query(MAX_SKILLS_PER_EMPLOYEE)).data!.me.skills).toHaveLength(skills.length);
+      const tooMany = await query(MAX_SKILLS_PER_EMPLOYEE + 1);
+      expect(codes(tooMany)).toEqual(['BAD_USER_INPUT']);
+      expect(tooMany.errors![0].extensions?.field).toBe('first');
     });
   });
 });

@@ -7,6 +7,7 @@ import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
 import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
 import { forbidden } from '../../common/errors/domain-error.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { AccountFlowService } from '../ledger/account-flow.service.js';
@@ -99,8 +100,12 @@ export class TeamLedgerResolver {
   }
 
   @ResolveField(() => [PnlWeek], {
-    description: `Week by week over the period, for charts (quiet weeks left out); over all time, the latest ${MAX_PNL_WEEKS}.`,
+    description: atMost(
+      MAX_PNL_WEEKS,
+      'Week by week over the period, for charts (quiet weeks left out); over all time, the latest weeks.',
+    ),
   })
+  @MaxItems(MAX_PNL_WEEKS)
   async weekly(ledger: TeamLedger, _: unknown, { loaders }: GraphQLContext): Promise<PnlWeek[]> {
     const weeks = await loaders
       .get(this.flows.weekly)

@@ -15,6 +15,7 @@ import type { Actor } from '../../common/auth/actor.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
 import { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
@@ -40,6 +41,7 @@ import {
   RejectIdeaInput,
   SimilarIdeasArgs,
 } from './dto/idea.inputs.js';
+import { MAX_IDEA_SKILLS, MAX_PLEDGES_PER_IDEA, MAX_SIMILAR_IDEAS } from './idea-limits.js';
 import { ideaChangedTopic, IdeaService, type IdeaChangedEvent } from './idea.service.js';
 import { Idea, IdeaConnection, Pledge, SimilarIdea } from './models/idea.models.js';
 import {
@@ -170,7 +172,8 @@ export class IdeaResolver {
     return (await loaders.get(this.teamService.byId).load(idea.sponsorTeamId))!;
   }
 
-  @ResolveField(() => [Skill])
+  @ResolveField(() => [Skill], { description: atMost(MAX_IDEA_SKILLS) })
+  @MaxItems(MAX_IDEA_SKILLS)
   async skillsNeeded(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Skill[]> {
     const ids = await loaders.get(this.ideaService.skillIds).load(idea.id);
     const skills = await loaders.get(this.skillService.byId).loadMany(ids);
@@ -187,7 +190,8 @@ export class IdeaResolver {
     return idea.fundingGoal - idea.pledgedTotal;
   }
 
-  @ResolveField(() => [Pledge], { description: 'Oldest first.' })
+  @ResolveField(() => [Pledge], { description: atMost(MAX_PLEDGES_PER_IDEA, 'Oldest first.') })
+  @MaxItems(MAX_PLEDGES_PER_IDEA)
   pledges(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Pledge[]> {
     return loaders.get(this.ideaService.pledges).load(idea.id);
   }
@@ -204,6 +208,7 @@ export class IdeaResolver {
   @ResolveField(() => [SimilarIdea], {
     description: 'Ideas that look alike, most similar first: spot duplicates before funding both.',
   })
+  @MaxItems(MAX_SIMILAR_IDEAS)
   similarIdeas(
     @Parent() idea: Idea,
     @Args() args: SimilarIdeasArgs,

@@ -5,3 +5,6 @@ export const MAX_MILESTONES_PER_INITIATIVE = 50;
 
 /** Outcome metrics one initiative promises to move. */
 export const MAX_METRICS_PER_INITIATIVE = 10;
+
+/** Readings in a dashboard sparkline. */
+export const SPARKLINE_POINTS = 12;

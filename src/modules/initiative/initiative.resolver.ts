@@ -15,11 +15,13 @@ import type { Actor } from '../../common/auth/actor.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor } from '../../common/graphql/decorators.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
 import { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Employee } from '../employee/employee.model.js';
 import { EmployeeService } from '../employee/employee.service.js';
+import { MAX_PLEDGES_PER_IDEA } from '../idea/idea-limits.js';
 import { AccountKind } from '../ledger/ledger.enums.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { LedgerAccount } from '../ledger/models/ledger.models.js';
@@ -36,6 +38,11 @@ import {
   MeasurementsArgs,
   RecordMeasurementInput,
 } from './dto/initiative.inputs.js';
+import {
+  MAX_INITIATIVE_MEMBERS,
+  MAX_METRICS_PER_INITIATIVE,
+  MAX_MILESTONES_PER_INITIATIVE,
+} from './initiative-limits.js';
 import { InitiativeStatus } from './initiative.enums.js';
 import {
   initiativeChangedTopic,
@@ -201,9 +208,11 @@ export class InitiativeResolver {
     );
   }
 
+  // One per team that pledged to its idea.
   @ResolveField(() => [InitiativeFunder], {
-    description: 'The teams that funded it, largest first.',
+    description: atMost(MAX_PLEDGES_PER_IDEA, 'The teams that funded it, largest first.'),
   })
+  @MaxItems(MAX_PLEDGES_PER_IDEA)
   funders(
     initiative: Initiative,
     _: unknown,
@@ -212,7 +221,10 @@ export class InitiativeResolver {
     return loaders.get(this.initiativeService.funders).load(initiative.id);
   }
 
-  @ResolveField(() => [InitiativeMember], { description: 'Current members, most hours first.' })
+  @ResolveField(() => [InitiativeMember], {
+    description: atMost(MAX_INITIATIVE_MEMBERS, 'Current members, most hours first.'),
+  })
+  @MaxItems(MAX_INITIATIVE_MEMBERS)
   members(
     initiative: Initiative,
     _: unknown,
@@ -240,7 +252,10 @@ export class InitiativeResolver {
     return members.reduce((sum, m) => sum + m.hoursPerWeek, 0);
   }
 
-  @ResolveField(() => [Milestone], { description: 'In the order they were added.' })
+  @ResolveField(() => [Milestone], {
+    description: atMost(MAX_MILESTONES_PER_INITIATIVE, 'In the order they were added.'),
+  })
+  @MaxItems(MAX_MILESTONES_PER_INITIATIVE)
   milestones(
     initiative: Initiative,
     _: unknown,
@@ -264,7 +279,8 @@ export class InitiativeResolver {
     return Math.round((done / milestones.length) * 1000) / 10;
   }
 
-  @ResolveField(() => [OutcomeMetric])
+  @ResolveField(() => [OutcomeMetric], { description: atMost(MAX_METRICS_PER_INITIATIVE) })
+  @MaxItems(MAX_METRICS_PER_INITIATIVE)
   metrics(
     initiative: Initiative,
     _: unknown,

@@ -37,6 +37,7 @@ import {
   MAX_INITIATIVE_MEMBERS,
   MAX_METRICS_PER_INITIATIVE,
   MAX_MILESTONES_PER_INITIATIVE,
+  SPARKLINE_POINTS,
 } from './initiative-limits.js';
 import { canCancel, isOwner, isParticipant } from './initiative-policy.js';
 import { InitiativeStatus } from './initiative.enums.js';
@@ -69,9 +70,6 @@ const toInitiative = (row: InitiativeRow): Initiative => ({
   budget: Number(row.budget),
   spent: Number(row.spent),
 });
-
-/** Readings in a dashboard sparkline. */
-export const SPARKLINE_POINTS = 12;
 
 export const initiativeChangedTopic = (initiativeId: string): string =>
   `initiativeChanged:${initiativeId}`;
