@@ -149,11 +149,11 @@ function dashboardScenarios(teamId: string): [string, string, Record<string, unk
       {},
     ],
     [
-      'teamPnl (12 weeks, 500 teams)',
+      'teamPnl (12 weeks, 500 teams, a page of 100)',
       `query($period: DateRange) { teamPnl(period: $period) { period { from to }
           totals { allocated earned spent pledged refunded net }
           weekly { week earned spent pledged }
-          teams { name allocated earned spent pledged refunded net balance } } }`,
+          teams(first: 100) { nodes { name allocated earned spent pledged refunded net balance } } } }`,
       { period: TWELVE_WEEKS },
     ],
     [

@@ -4,7 +4,7 @@ import type { TeamEntity } from '../src/modules/team/team.entity.js';
 import { Factory, type Person } from './support/factories.js';
 import { Ideas } from './support/ideas.js';
 import { expectOk, Market } from './support/market.js';
-import { codes, startTestApp, type TestApp } from './support/test-app.js';
+import { codes, startTestApp, type GraphQLResponse, type TestApp } from './support/test-app.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 const LONG_AGO = { from: '2001-01-01', to: '2001-12-31' };
@@ -454,14 +454,33 @@ describe('Dashboards', () => {
     });
 
     const PNL = `query($period: DateRange) { teamPnl(period: $period) {
-      period { from to } totals { net } teams { team { id } allocated earned spent pledged refunded net balance
-        weekly { week allocated earned spent pledged refunded net } } } }`;
+      period { from to } totals { net } teams { nodes { team { id } allocated earned spent pledged refunded net balance
+        weekly { week allocated earned spent pledged refunded net } } } } }`;
+
+    /** Every team a reader sees in the P&L, page by page. */
+    async function teamsSeenBy(reader: Person): Promise<string[]> {
+      const ids: string[] = [];
+      let after: string | null = null;
+      do {
+        const result: GraphQLResponse = await sut.gql(
+          `query($after: String) { teamPnl { teams(first: 100, after: $after) {
+            nodes { team { id } } pageInfo { hasNextPage endCursor } } } }`,
+          { after },
+          reader.token,
+        );
+        expectOk(result);
+        const page = result.data!.teamPnl.teams;
+        ids.push(...page.nodes.map((t: any) => t.team.id));
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+      return ids;
+    }
 
     it("gives a team's P&L, week by week, adding up to its balance", async () => {
       const result = await sut.gql(PNL, { period: { from: today(), to: today() } }, member.token);
       expectOk(result);
       const report = result.data!.teamPnl;
-      const mine = report.teams.find((t: any) => t.team.id === team.id);
+      const mine = report.teams.nodes.find((t: any) => t.team.id === team.id);
       const figures = {
         allocated: 1_000,
         earned: 30,
@@ -477,7 +496,9 @@ describe('Dashboards', () => {
       expect(new Date(`${report.period.to}T00:00:00Z`).getUTCDay()).toBe(0); // a Sunday
 
       const longAgo = await sut.gql(PNL, { period: LONG_AGO }, member.token);
-      expect(longAgo.data!.teamPnl.teams.find((t: any) => t.team.id === team.id)).toMatchObject({
+      expect(
+        longAgo.data!.teamPnl.teams.nodes.find((t: any) => t.team.id === team.id),
+      ).toMatchObject({
         allocated: 0,
         earned: 0,
         net: 0,
@@ -497,16 +518,11 @@ describe('Dashboards', () => {
     });
 
     it("shows members their own teams only, and leads and admins every team's", async () => {
-      const asMember = (await sut.gql(PNL, {}, member.token)).data!.teamPnl.teams.map(
-        (t: any) => t.team.id,
-      );
-      expect(asMember).toEqual([team.id]);
+      expect(await teamsSeenBy(member)).toEqual([team.id]);
       const someLead = (await market.buyer()).lead;
       const admin = await factory.admin();
       for (const reader of [someLead, admin]) {
-        const all = (await sut.gql(PNL, {}, reader.token)).data!.teamPnl.teams.map(
-          (t: any) => t.team.id,
-        );
+        const all = await teamsSeenBy(reader);
         expect(all).toContain(team.id);
         expect(all.length).toBeGreaterThan(2);
       }

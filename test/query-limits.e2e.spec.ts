@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { STATEMENT_COUNT_HEADER } from '../src/common/graphql/statement-count.plugin.js';
 import { QUERY_LIMITS } from '../src/common/graphql/query-limits.js';
+import { MAX_MILESTONES_PER_INITIATIVE } from '../src/modules/initiative/initiative-limits.js';
 import { Factory, type Person } from './support/factories.js';
 import { subscribe } from './support/subscriptions.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -103,13 +104,30 @@ describe('GraphQL limits', () => {
     expectRefused(raw, /could cost/);
   });
 
-  it('prices plain lists at an assumed size', async () => {
-    // 100 needs × 20 bids, each with two lists (priced as 5 entries each): refused, though
-    // the same query priced with lists as single items would pass.
+  it('prices a plain list at its documented maximum, not at a guess', async () => {
+    // Each milestone costs 7 (five fields and completedBy's name), each initiative 3 more.
+    const milestones = (first: number) => `{ initiatives(first: ${first}) { nodes { id
+      milestones { id title dueDate completedAt createdAt completedBy { name } } } } }`;
+    const cost = (first: number) => 1 + first * (3 + 7 * MAX_MILESTONES_PER_INITIATIVE);
+    // Priced at 5 milestones an initiative this would cost 3 801 and pass.
+    expectRefused(
+      await post({ query: milestones(100) }),
+      new RegExp(`could cost ${cost(100)}, more than the 25000 allowed`),
+    );
+    const half = await post({ query: milestones(50) });
+    expect(cost(50)).toBeLessThanOrEqual(25_000);
+    expect(half.body.errors).toBeUndefined();
+  });
+
+  it("prices first up to its own cap: marketStats' 500 skills, not a connection's 100", async () => {
+    const skills = `skills { skill { name } openNeeds openDemandHoursPerWeek holders supplyHoursPerWeek
+      needsPosted needsFilled fillRatePercent medianHoursToFill acceptedBids acceptedRate { p25 median p75 } }`;
+    // Each skill costs 15, its list and asOf 2 more, times the 500 that first may ask for.
     const raw = await post({
-      query: `{ needs(first: 100) { nodes { bids { nodes { skills { name id } bidder { skills { level } } } } } } }`,
+      query: `{ a: marketStats(first: 500) { asOf ${skills} } b: marketStats(first: 500) { asOf ${skills} }
+        c: marketStats(first: 500) { asOf ${skills} } }`,
     });
-    expectRefused(raw, /could cost/);
+    expectRefused(raw, new RegExp(`could cost ${3 * (1 + 500 * 17)},`));
   });
 
   it('applies the same limits on the WebSocket endpoint, which serves only subscriptions', async () => {
@@ -198,7 +216,9 @@ describe('GraphQL limits', () => {
   it('suggests field names and allows introspection in development only', async () => {
     const typo = await post({ query: '{ me { nam } }' });
     expect(typo.body.errors?.[0].message).toMatch(/Did you mean "name"/);
-    const introspection = await post({ query: '{ __schema { queryType { name } } }' });
+    const introspection = await post({
+      query: '{ __schema { queryType { name } types { name fields { name args { name } } } } }',
+    });
     expect(introspection.body.errors).toBeUndefined();
 
     const production = await startTestApp({

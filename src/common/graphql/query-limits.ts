@@ -2,21 +2,25 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import {
+  getNamedType,
   getNullableType,
   getOperationAST,
   GraphQLError,
   isListType,
+  isObjectType,
   NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
   validate,
   type DocumentNode,
+  type GraphQLNamedType,
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { SubscribePayload } from 'graphql-ws';
 import { ErrorCode } from '../errors/error-code.js';
+import type { ListLimit } from './list-limits.js';
 
 /** Limits on the shape of a document, checked before anything runs. */
 export const QUERY_LIMITS = {
@@ -26,9 +30,10 @@ export const QUERY_LIMITS = {
   maxDirectives: 10,
   /** Tokens in the document, counted while parsing. */
   maxTokens: 3_000,
-  /** What a plain list (no `first`) is priced at: a team's leads, a person's skills. */
-  assumedListSize: 5,
-  /** The most `first` can ask for (checked again by validation, which refuses more). */
+  /**
+   * The most a connection's `first` can ask for (checked again by validation, which refuses
+   * more); a field whose `first` has another cap says so with its `maxItems` (list-limits.ts).
+   */
   maxPage: 100,
 } as const;
 
@@ -38,25 +43,39 @@ export const queryTooComplex = (message: string): GraphQLError =>
     extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, http: { status: 400 } },
   });
 
+const isConnection = (type: GraphQLNamedType): boolean =>
+  isObjectType(type) && type.name.endsWith('Connection');
+
 /**
- * A field taking `first` costs its items' cost times `first` (clamped to 0–100, so a negative
- * or huge value, refused anyway by validation, cannot lower the price of its siblings); a plain
- * list costs its items times an assumed size; a connection's own `nodes` and `edges` are
- * already priced by its `first`.
+ * A field taking `first` costs its items' cost times `first`, clamped to 0 and its cap (so a
+ * negative or huge value, refused anyway by validation, cannot lower the price of its
+ * siblings); any other list, or connection, costs its items times its documented maximum
+ * (`maxItems`, list-limits.ts). A connection's own `nodes` and `edges`, and a list sized by its
+ * parent's `first`, are already priced by that `first`. A list with no maximum is refused
+ * rather than priced at a guess: test/list-limits.e2e.spec.ts keeps the schema free of them
+ * (introspection's lists describe the schema, whose size the code fixes, and cost 1).
  */
 const estimator: ComplexityEstimator = ({ args, childComplexity, field, type }) => {
+  const limit = (field.extensions ?? {}) as ListLimit;
   if (typeof args.first === 'number') {
-    return 1 + childComplexity * Math.min(Math.max(args.first, 0), QUERY_LIMITS.maxPage);
+    const cap = limit.maxItems ?? QUERY_LIMITS.maxPage;
+    return 1 + childComplexity * Math.min(Math.max(args.first, 0), cap);
   }
-  const isList = isListType(getNullableType(field.type));
-  if (isList && !type.name.endsWith('Connection')) {
-    return 1 + childComplexity * QUERY_LIMITS.assumedListSize;
-  }
-  return undefined;
+  if (limit.sizeFromParentFirst) return undefined;
+  // Introspection lists the schema itself: its size is fixed by the code, not by any data.
+  if (type.name.startsWith('__')) return undefined;
+  if (isConnection(type) && (field.name === 'nodes' || field.name === 'edges')) return undefined;
+  const returnsMany =
+    isListType(getNullableType(field.type)) || isConnection(getNamedType(field.type));
+  if (!returnsMany) return undefined;
+  if (typeof limit.maxItems === 'number') return 1 + childComplexity * limit.maxItems;
+  throw queryTooComplex(
+    `This query could not be priced: ${type.name}.${field.name} has no documented maximum`,
+  );
 };
 
 /** The estimated cost of an operation; undefined when its variables do not fit it. */
-function costOf(
+export function costOf(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | undefined,
@@ -75,6 +94,8 @@ function costOf(
     // BAD_USER_INPUT before any resolver runs, so there is nothing to price. Anything else
     // is refused rather than let through unpriced.
     if (error instanceof GraphQLError && /^Variable "\$/.test(error.message)) return undefined;
+    if (error instanceof GraphQLError && error.extensions.code === ErrorCode.QUERY_TOO_COMPLEX)
+      throw error;
     throw queryTooComplex('This query could not be priced');
   }
 }

@@ -2,11 +2,12 @@ import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nest
 import { Access, AdminOnly } from '../../common/auth/access.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { ConnectionArgs } from '../../common/graphql/connection.js';
-import { DateRange, sundayOf, weeksOf, type WeekRange } from '../../common/graphql/date-range.js';
+import { DateRange, sundayOf, type WeekRange } from '../../common/graphql/date-range.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
 import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
 import { forbidden } from '../../common/errors/domain-error.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { AccountFlowService } from '../ledger/account-flow.service.js';
@@ -23,7 +24,7 @@ import {
   PnlWeek,
   TeamLedger,
 } from './budget.models.js';
-import { pnlOf, ZERO_PNL, type Pnl } from './pnl.js';
+import { latestWeeks, MAX_PNL_WEEKS, pnlOf, pnlWeeksOf, ZERO_PNL, type Pnl } from './pnl.js';
 import { BudgetService } from './budget.service.js';
 import { AllocateCreditsInput } from './dto/allocate-credits.input.js';
 
@@ -57,13 +58,13 @@ export class TeamLedgerResolver {
     @Args('period', {
       type: () => DateRange,
       nullable: true,
-      description: 'Counted by whole weeks (Monday to Sunday, UTC); all time if omitted.',
+      description: `Counted by whole weeks (Monday to Sunday, UTC), at most ${MAX_PNL_WEEKS} of them; all time if omitted.`,
     })
     period?: DateRange,
   ): Promise<TeamLedger> {
+    const weeks = pnlWeeksOf(period);
     const team = await this.teams.findById(teamId, 'teamId');
     const account = await this.ledger.accountOwned(AccountKind.TEAM, teamId);
-    const weeks = weeksOf(period);
     return {
       team,
       account,
@@ -99,13 +100,17 @@ export class TeamLedgerResolver {
   }
 
   @ResolveField(() => [PnlWeek], {
-    description: 'Week by week over the period, for charts (quiet weeks left out).',
+    description: atMost(
+      MAX_PNL_WEEKS,
+      'Week by week over the period, for charts (quiet weeks left out); over all time, the latest weeks.',
+    ),
   })
+  @MaxItems(MAX_PNL_WEEKS)
   async weekly(ledger: TeamLedger, _: unknown, { loaders }: GraphQLContext): Promise<PnlWeek[]> {
     const weeks = await loaders
       .get(this.flows.weekly)
       .load({ accountId: ledger.account.id, weeks: ledger.weeks });
-    return weeks.map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
+    return latestWeeks(weeks).map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
   }
 
   @ResolveField(() => LedgerEntryConnection, {

@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isAnyLead, type Actor } from '../../common/auth/actor.js';
+import { toConnection, type ConnectionResult } from '../../common/graphql/connection.js';
+import { decodeCursor } from '../../common/graphql/cursor.js';
 import { sundayOf, weeksOf, type DateRange } from '../../common/graphql/date-range.js';
 import { SqlParams } from '../../common/graphql/keyset.js';
 import { addPnl, pnlOf, ZERO_PNL } from '../budget/pnl.js';
 import { AccountFlowService } from '../ledger/account-flow.service.js';
 import type { TeamPnl, TeamPnlReport } from './models/dashboard.models.js';
+
+/** Team names are unique: a name alone orders the report and marks a place in it. */
+const byName = (a: TeamPnl, b: TeamPnl): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
  * Every team's P&L over a period, from the weekly flow summary (account_flow): one pass over
@@ -51,5 +56,22 @@ export class TeamPnlService {
       teams,
       combinedWeekly: flows.combinedWeekly,
     };
+  }
+
+  /**
+   * A page of a report's teams, by name: the report holds every team the reader may see, and
+   * the cursor is the last name seen (compared the same way the page is sorted).
+   */
+  teamsPage(report: TeamPnlReport, first: number, after?: string): ConnectionResult<TeamPnl> {
+    const sorted = [...report.teams].sort(byName);
+    const [afterName] = after ? decodeCursor(after, 1) : [];
+    const rest =
+      afterName === undefined ? sorted : sorted.filter((t) => t.name > String(afterName));
+    return toConnection(
+      rest.slice(0, first + 1),
+      first,
+      (team) => [team.name],
+      async () => report.teams.length,
+    );
   }
 }

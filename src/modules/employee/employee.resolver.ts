@@ -1,17 +1,20 @@
-import { Args, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Access, AdminOnly, Allow, arg } from '../../common/auth/access.js';
 import type { Actor } from '../../common/auth/actor.js';
-import { CurrentActor } from '../../common/graphql/decorators.js';
+import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
+import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Team } from '../team/team.model.js';
 import { TeamService } from '../team/team.service.js';
-import { CreateEmployeeInput } from './dto/create-employee.input.js';
-import { EmployeesArgs } from './dto/employees.args.js';
+import { CreateEmployeeInput, MAX_SKILLS_PER_EMPLOYEE } from './dto/create-employee.input.js';
+import { EmployeesArgs, EmployeeSkillsArgs } from './dto/employees.args.js';
 import { SetEmployeeSkillsInput } from './dto/set-employee-skills.input.js';
 import { Employee, EmployeeConnection, EmployeeSkill, TeamMembership } from './employee.model.js';
 import { CreateEmployeePayload, SetEmployeeSkillsPayload } from './employee.payloads.js';
 import { EmployeeService } from './employee.service.js';
+import { MAX_TEAMS_PER_EMPLOYEE } from './team-membership.entity.js';
 
 @Resolver(() => Employee)
 export class EmployeeResolver {
@@ -60,7 +63,8 @@ export class EmployeeResolver {
     return (await loaders.get(this.teamService.byId).load(employee.homeTeamId))!;
   }
 
-  @ResolveField(() => [TeamMembership])
+  @ResolveField(() => [TeamMembership], { description: atMost(MAX_TEAMS_PER_EMPLOYEE) })
+  @MaxItems(MAX_TEAMS_PER_EMPLOYEE)
   memberships(
     employee: Employee,
     _: unknown,
@@ -70,7 +74,13 @@ export class EmployeeResolver {
   }
 
   @ResolveField(() => [EmployeeSkill], { description: 'Strongest first.' })
-  skills(employee: Employee, _: unknown, { loaders }: GraphQLContext): Promise<EmployeeSkill[]> {
-    return loaders.get(this.employeeService.skillsByEmployee).load(employee.id);
+  @MaxItems(MAX_SKILLS_PER_EMPLOYEE)
+  async skills(
+    @Parent() employee: Employee,
+    @Args() args: EmployeeSkillsArgs,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<EmployeeSkill[]> {
+    const skills = await loaders.get(this.employeeService.skillsByEmployee).load(employee.id);
+    return skills.slice(0, args.first);
   }
 }

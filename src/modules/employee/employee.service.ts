@@ -11,11 +11,13 @@ import { Transactions } from '../../database/transactions.js';
 import { AuditService } from '../audit/audit.service.js';
 import { normalizeSkillName } from '../skill/skill-name.js';
 import { SkillService } from '../skill/skill.service.js';
+import { TeamRole } from '../team/team-role.js';
 import type { AddTeamMemberInput } from './dto/add-team-member.input.js';
 import type { CreateEmployeeInput } from './dto/create-employee.input.js';
 import type { EmployeeFilter } from './dto/employees.args.js';
 import type { SkillLevelInput } from './dto/skill-level.input.js';
 import type { Employee, EmployeeSkill, TeamMembership } from './employee.model.js';
+import { MAX_LEADS_PER_TEAM, MAX_TEAMS_PER_EMPLOYEE } from './team-membership.entity.js';
 
 const EMPLOYEE_COLUMNS = `e.id, e.name, e.email, e.title, e.weekly_capacity_hours AS "weeklyCapacityHours",
   e.committed_hours_per_week AS "committedHoursPerWeek",
@@ -92,9 +94,45 @@ export class EmployeeService {
     });
   }
 
-  /** Puts an employee in a team, or changes their role there. */
+  /**
+   * Puts an employee in a team, or changes their role there. The team's row, then the
+   * employee's, are locked before counting (each in its own statement, so the count sees
+   * whatever the previous holder committed): neither a team's leads nor a person's teams can
+   * pass their maximum, however many additions race.
+   */
   async addTeamMember(input: AddTeamMemberInput, actorId: string | null): Promise<TeamMembership> {
     return this.transactions.run(async (manager) => {
+      const [team] = (await manager.query(`SELECT id FROM team WHERE id = $1 FOR NO KEY UPDATE`, [
+        input.teamId,
+      ])) as { id: string }[];
+      if (!team) throw notFound('Team', 'input.teamId');
+      const [employee] = (await manager.query(
+        `SELECT id FROM employee WHERE id = $1 FOR NO KEY UPDATE`,
+        [input.employeeId],
+      )) as { id: string }[];
+      if (!employee) throw notFound('Employee', 'input.employeeId');
+      const [now] = (await manager.query(
+        `SELECT (SELECT role FROM team_membership WHERE team_id = $1 AND employee_id = $2) AS role,
+                (SELECT count(*)::int FROM team_membership WHERE employee_id = $2) AS teams,
+                (SELECT count(*)::int FROM team_membership WHERE team_id = $1 AND role = 'LEAD') AS leads`,
+        [input.teamId, input.employeeId],
+      )) as { role: TeamRole | null; teams: number; leads: number }[];
+      if (now.role === null && now.teams >= MAX_TEAMS_PER_EMPLOYEE) {
+        throw conflict(
+          `The employee is in ${MAX_TEAMS_PER_EMPLOYEE} teams already, the most anyone may be in`,
+          'input.employeeId',
+        );
+      }
+      if (
+        input.role === TeamRole.LEAD &&
+        now.role !== TeamRole.LEAD &&
+        now.leads >= MAX_LEADS_PER_TEAM
+      ) {
+        throw conflict(
+          `The team has ${MAX_LEADS_PER_TEAM} leads already, the most a team may have`,
+          'input.teamId',
+        );
+      }
       let membership: TeamMembership;
       try {
         [membership] = (await manager.query(

@@ -5,6 +5,7 @@ import { toConnection } from '../../common/graphql/connection.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
 import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
 import { Team } from '../team/team.model.js';
 import { TeamService } from '../team/team.service.js';
 import { AddTeamMemberInput } from './dto/add-team-member.input.js';
@@ -12,6 +13,7 @@ import { TeamMembersArgs } from './dto/employees.args.js';
 import { Employee, TeamMembership, TeamMembershipConnection } from './employee.model.js';
 import { AddTeamMemberPayload } from './employee.payloads.js';
 import { EmployeeService } from './employee.service.js';
+import { MAX_LEADS_PER_TEAM } from './team-membership.entity.js';
 
 /** Who belongs to which team: the membership itself and the team's side of it. */
 @Resolver(() => TeamMembership)
@@ -73,7 +75,10 @@ export class TeamMembersResolver {
     return loaders.get(this.employees.memberCountByTeam).load(team.id);
   }
 
-  @ResolveField(() => [Employee], { description: 'The team leads, by name.' })
+  @ResolveField(() => [Employee], {
+    description: atMost(MAX_LEADS_PER_TEAM, 'The team leads, by name.'),
+  })
+  @MaxItems(MAX_LEADS_PER_TEAM)
   leads(team: Team, _: unknown, { loaders }: GraphQLContext): Promise<Employee[]> {
     return loaders.get(this.employees.leadsByTeam).load(team.id);
   }

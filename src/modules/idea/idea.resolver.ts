@@ -17,6 +17,7 @@ import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
 import { authorisedEvents } from '../../common/graphql/authorised-events.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
 import { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
@@ -41,6 +42,7 @@ import {
   RejectIdeaInput,
   SimilarIdeasArgs,
 } from './dto/idea.inputs.js';
+import { MAX_IDEA_SKILLS, MAX_PLEDGES_PER_IDEA, MAX_SIMILAR_IDEAS } from './idea-limits.js';
 import {
   ideaChangedTopic,
   IdeaService,
@@ -185,7 +187,8 @@ export class IdeaResolver {
     return (await loaders.get(this.teamService.byId).load(idea.sponsorTeamId))!;
   }
 
-  @ResolveField(() => [Skill])
+  @ResolveField(() => [Skill], { description: atMost(MAX_IDEA_SKILLS) })
+  @MaxItems(MAX_IDEA_SKILLS)
   async skillsNeeded(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Skill[]> {
     const ids = await loaders.get(this.ideaService.skillIds).load(idea.id);
     const skills = await loaders.get(this.skillService.byId).loadMany(ids);
@@ -202,7 +205,8 @@ export class IdeaResolver {
     return idea.fundingGoal - idea.pledgedTotal;
   }
 
-  @ResolveField(() => [Pledge], { description: 'Oldest first.' })
+  @ResolveField(() => [Pledge], { description: atMost(MAX_PLEDGES_PER_IDEA, 'Oldest first.') })
+  @MaxItems(MAX_PLEDGES_PER_IDEA)
   pledges(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Pledge[]> {
     return loaders.get(this.ideaService.pledges).load(idea.id);
   }
@@ -219,6 +223,7 @@ export class IdeaResolver {
   @ResolveField(() => [SimilarIdea], {
     description: 'Ideas that look alike, most similar first: spot duplicates before funding both.',
   })
+  @MaxItems(MAX_SIMILAR_IDEAS)
   similarIdeas(
     @Parent() idea: Idea,
     @Args() args: SimilarIdeasArgs,

@@ -33,6 +33,7 @@ import type {
   ProposeIdeaInput,
   RejectIdeaInput,
 } from './dto/idea.inputs.js';
+import { MAX_PLEDGES_PER_IDEA } from './idea-limits.js';
 import { IdeaSort, IdeaStatus } from './idea.enums.js';
 import type { Idea, Pledge, SimilarIdea } from './models/idea.models.js';
 
@@ -271,11 +272,20 @@ export class IdeaService {
               idempotencyKey: input.idempotencyKey,
               memo: `Pledge to "${idea.title}"`,
             });
+            // Counted under the idea's row lock: concurrent pledges cannot pass the maximum.
             const [pledge] = (await manager.query(
               `INSERT INTO pledge AS p (idea_id, team_id, pledged_by_id, amount, transfer_id)
-               VALUES ($1, $2, $3, $4, $5) RETURNING ${PLEDGE_COLUMNS}`,
-              [idea.id, input.teamId, actor.id, input.amount, transfer.id],
+               SELECT $1::uuid, $2::uuid, $3::uuid, $4::bigint, $5::uuid
+                WHERE (SELECT count(*) FROM pledge WHERE idea_id = $1) < $6
+               RETURNING ${PLEDGE_COLUMNS}`,
+              [idea.id, input.teamId, actor.id, input.amount, transfer.id, MAX_PLEDGES_PER_IDEA],
             )) as PledgeRow[];
+            if (!pledge) {
+              throw conflict(
+                `The idea has ${MAX_PLEDGES_PER_IDEA} pledges already, the most it takes`,
+                'input.ideaId',
+              );
+            }
             await this.record(manager, actor, 'idea.pledge', idea.id, {
               teamId: input.teamId,
               amount: input.amount,

@@ -17,10 +17,12 @@ import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor } from '../../common/graphql/decorators.js';
 import { authorisedEvents } from '../../common/graphql/authorised-events.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Employee } from '../employee/employee.model.js';
 import { EmployeeService } from '../employee/employee.service.js';
+import { MAX_PLEDGES_PER_IDEA } from '../idea/idea-limits.js';
 import { AccountKind } from '../ledger/ledger.enums.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { LedgerAccount } from '../ledger/models/ledger.models.js';
@@ -37,6 +39,11 @@ import {
   MeasurementsArgs,
   RecordMeasurementInput,
 } from './dto/initiative.inputs.js';
+import {
+  MAX_INITIATIVE_MEMBERS,
+  MAX_METRICS_PER_INITIATIVE,
+  MAX_MILESTONES_PER_INITIATIVE,
+} from './initiative-limits.js';
 import { InitiativeStatus } from './initiative.enums.js';
 import {
   initiativeChangedTopic,
@@ -202,9 +209,11 @@ export class InitiativeResolver {
     );
   }
 
+  // One per team that pledged to its idea.
   @ResolveField(() => [InitiativeFunder], {
-    description: 'The teams that funded it, largest first.',
+    description: atMost(MAX_PLEDGES_PER_IDEA, 'The teams that funded it, largest first.'),
   })
+  @MaxItems(MAX_PLEDGES_PER_IDEA)
   funders(
     initiative: Initiative,
     _: unknown,
@@ -213,7 +222,10 @@ export class InitiativeResolver {
     return loaders.get(this.initiativeService.funders).load(initiative.id);
   }
 
-  @ResolveField(() => [InitiativeMember], { description: 'Current members, most hours first.' })
+  @ResolveField(() => [InitiativeMember], {
+    description: atMost(MAX_INITIATIVE_MEMBERS, 'Current members, most hours first.'),
+  })
+  @MaxItems(MAX_INITIATIVE_MEMBERS)
   members(
     initiative: Initiative,
     _: unknown,
@@ -241,7 +253,10 @@ export class InitiativeResolver {
     return members.reduce((sum, m) => sum + m.hoursPerWeek, 0);
   }
 
-  @ResolveField(() => [Milestone], { description: 'In the order they were added.' })
+  @ResolveField(() => [Milestone], {
+    description: atMost(MAX_MILESTONES_PER_INITIATIVE, 'In the order they were added.'),
+  })
+  @MaxItems(MAX_MILESTONES_PER_INITIATIVE)
   milestones(
     initiative: Initiative,
     _: unknown,
@@ -265,7 +280,8 @@ export class InitiativeResolver {
     return Math.round((done / milestones.length) * 1000) / 10;
   }
 
-  @ResolveField(() => [OutcomeMetric])
+  @ResolveField(() => [OutcomeMetric], { description: atMost(MAX_METRICS_PER_INITIATIVE) })
+  @MaxItems(MAX_METRICS_PER_INITIATIVE)
   metrics(
     initiative: Initiative,
     _: unknown,

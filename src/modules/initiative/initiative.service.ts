@@ -33,6 +33,12 @@ import type {
   RecordMeasurementInput,
 } from './dto/initiative.inputs.js';
 import { InitiativeEndingHooks } from './initiative-ending.js';
+import {
+  MAX_INITIATIVE_MEMBERS,
+  MAX_METRICS_PER_INITIATIVE,
+  MAX_MILESTONES_PER_INITIATIVE,
+  SPARKLINE_POINTS,
+} from './initiative-limits.js';
 import { canCancel, isOwner, isParticipant } from './initiative-policy.js';
 import { InitiativeStatus } from './initiative.enums.js';
 import { targetPointsTheRightWay } from './metric-progress.js';
@@ -64,9 +70,6 @@ const toInitiative = (row: InitiativeRow): Initiative => ({
   budget: Number(row.budget),
   spent: Number(row.spent),
 });
-
-/** Readings in a dashboard sparkline. */
-export const SPARKLINE_POINTS = 12;
 
 export const initiativeChangedTopic = (initiativeId: string): string =>
   `initiativeChanged:${initiativeId}`;
@@ -157,13 +160,17 @@ export class InitiativeService {
     return toInitiative(row);
   }
 
-  /** Joins, or changes one's hours; the hours count against weekly capacity like market work. */
+  /**
+   * Joins, or changes one's hours; the hours count against weekly capacity like market work.
+   * Joins are counted one at a time under the initiative's row lock, so it never passes its
+   * maximum of members.
+   */
   async join(input: JoinInitiativeInput, actor: Actor): Promise<InitiativeMember> {
     const member = await this.transactions.run(async (manager) => {
       const initiative = await this.lock(
         manager,
         input.initiativeId,
-        'SHARE',
+        'NO KEY UPDATE',
         'input.initiativeId',
       );
       this.assertActive(initiative);
@@ -185,9 +192,18 @@ export class InitiativeService {
             [initiative.id, actor.id, input.hoursPerWeek],
           )
         : ((await manager.query(
-            `INSERT INTO initiative_member (initiative_id, employee_id, hours_per_week) VALUES ($1, $2, $3) ${returning}`,
-            [initiative.id, actor.id, input.hoursPerWeek],
+            `INSERT INTO initiative_member (initiative_id, employee_id, hours_per_week)
+             SELECT $1::uuid, $2::uuid, $3::smallint
+              WHERE (SELECT count(*) FROM initiative_member WHERE initiative_id = $1 AND left_at IS NULL) < $4
+             ${returning}`,
+            [initiative.id, actor.id, input.hoursPerWeek, MAX_INITIATIVE_MEMBERS],
           )) as InitiativeMember[]);
+      if (!joined) {
+        throw conflict(
+          `The initiative has ${MAX_INITIATIVE_MEMBERS} members already, the most it takes`,
+          'input.initiativeId',
+        );
+      }
       await this.audit.record(manager, {
         actorId: actor.id,
         action: current ? 'initiative.changeHours' : 'initiative.join',
@@ -226,21 +242,31 @@ export class InitiativeService {
     return initiative;
   }
 
+  /** Milestones are counted under the initiative's row lock: it never passes its maximum. */
   async addMilestone(input: AddMilestoneInput, actor: Actor): Promise<Milestone> {
     const milestone = await this.transactions.run(async (manager) => {
       const initiative = await this.lock(
         manager,
         input.initiativeId,
-        'SHARE',
+        'NO KEY UPDATE',
         'input.initiativeId',
       );
       if (!isParticipant(actor, initiative))
         throw forbidden("Only the initiative's owner and members plan it");
       this.assertActive(initiative);
       const [row] = (await manager.query(
-        `INSERT INTO milestone (initiative_id, title, due_date) VALUES ($1, $2, $3) RETURNING ${MILESTONE_COLUMNS}`,
-        [initiative.id, input.title, input.dueDate ?? null],
+        `INSERT INTO milestone (initiative_id, title, due_date)
+         SELECT $1::uuid, $2::varchar, $3::date
+          WHERE (SELECT count(*) FROM milestone WHERE initiative_id = $1) < $4
+         RETURNING ${MILESTONE_COLUMNS}`,
+        [initiative.id, input.title, input.dueDate ?? null, MAX_MILESTONES_PER_INITIATIVE],
       )) as Milestone[];
+      if (!row) {
+        throw conflict(
+          `The initiative has ${MAX_MILESTONES_PER_INITIATIVE} milestones already, the most it takes`,
+          'input.initiativeId',
+        );
+      }
       await this.audit.record(manager, {
         actorId: actor.id,
         action: 'initiative.addMilestone',
@@ -295,27 +321,44 @@ export class InitiativeService {
       );
     }
     const metric = await this.transactions.run(async (manager) => {
+      // Metrics are counted under the row lock: the initiative never passes its maximum.
       const initiative = await this.lock(
         manager,
         input.initiativeId,
-        'SHARE',
+        'NO KEY UPDATE',
         'input.initiativeId',
       );
       if (!isOwner(actor, initiative))
         throw forbidden("Only the initiative's owner defines its outcome metrics");
       this.assertActive(initiative);
-      let row: OutcomeMetric;
+      let row: OutcomeMetric | undefined;
       try {
         [row] = (await manager.query(
           `INSERT INTO outcome_metric (initiative_id, name, unit, baseline, target, direction)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${METRIC_COLUMNS}`,
-          [initiative.id, input.name, input.unit, input.baseline, input.target, input.direction],
+           SELECT $1::uuid, $2::varchar, $3::varchar, $4::float8, $5::float8, $6::metric_direction
+            WHERE (SELECT count(*) FROM outcome_metric WHERE initiative_id = $1) < $7
+           RETURNING ${METRIC_COLUMNS}`,
+          [
+            initiative.id,
+            input.name,
+            input.unit,
+            input.baseline,
+            input.target,
+            input.direction,
+            MAX_METRICS_PER_INITIATIVE,
+          ],
         )) as OutcomeMetric[];
       } catch (error) {
         if (isConstraintViolation(error, 'outcome_metric_name_key')) {
           throw conflict(`The initiative already has a metric named "${input.name}"`, 'input.name');
         }
         throw error;
+      }
+      if (!row) {
+        throw conflict(
+          `The initiative has ${MAX_METRICS_PER_INITIATIVE} outcome metrics already, the most it takes`,
+          'input.initiativeId',
+        );
       }
       await this.audit.record(manager, {
         actorId: actor.id,
@@ -525,11 +568,15 @@ export class InitiativeService {
     } satisfies InitiativeChangedEvent);
   }
 
-  /** The initiative, row-locked for the rest of the transaction. */
+  /**
+   * The initiative, row-locked for the rest of the transaction. NO KEY UPDATE serializes
+   * additions that are counted against a maximum without blocking the foreign-key checks of
+   * rows that refer to the initiative.
+   */
   async lock(
     manager: EntityManager,
     id: string,
-    mode: 'SHARE' | 'UPDATE',
+    mode: 'SHARE' | 'NO KEY UPDATE' | 'UPDATE',
     field = 'initiativeId',
   ): Promise<Initiative> {
     const [row] = (await manager.query(

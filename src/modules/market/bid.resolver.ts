@@ -5,6 +5,7 @@ import { forbidden } from '../../common/errors/domain-error.js';
 import { CurrentActor } from '../../common/graphql/decorators.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { authorisedEvents } from '../../common/graphql/authorised-events.js';
+import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Employee } from '../employee/employee.model.js';
@@ -16,6 +17,7 @@ import { BidService, bidPlacedTopic, type BidPlacedEvent } from './bid.service.j
 import {
   AcceptBidInput,
   BidActionInput,
+  MAX_BID_SKILLS,
   PlaceBidInput,
   RejectBidInput,
 } from './dto/market-actions.input.js';
@@ -110,7 +112,10 @@ export class BidResolver {
     return (await loaders.get(this.employeeService.byId).load(bid.bidderId))!;
   }
 
-  @ResolveField(() => [Skill], { description: 'Skills the bidder offers for the need.' })
+  @ResolveField(() => [Skill], {
+    description: atMost(MAX_BID_SKILLS, 'Skills the bidder offers for the need.'),
+  })
+  @MaxItems(MAX_BID_SKILLS)
   async skills(bid: Bid, _: unknown, { loaders }: GraphQLContext): Promise<Skill[]> {
     const ids = await loaders.get(this.bidService.skillIdsByBid).load(bid.id);
     const skills = await loaders.get(this.skillService.byId).loadMany(ids);

@@ -1,9 +1,11 @@
-import { Args, ID, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
 import { forbidden } from '../../common/errors/domain-error.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
-import { CurrentActor } from '../../common/graphql/decorators.js';
+import { ConnectionArgs, toConnection } from '../../common/graphql/connection.js';
+import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Employee } from '../employee/employee.model.js';
 import { EmployeeService } from '../employee/employee.service.js';
@@ -11,7 +13,7 @@ import { BidService } from './bid.service.js';
 import { LogTimeInput } from './dto/market-actions.input.js';
 import { EngagementService } from './engagement.service.js';
 import { actsForBuyer } from './market-policy.js';
-import { Bid, Engagement, Need, TimeLog } from './models/market.models.js';
+import { Bid, Engagement, Need, TimeLogConnection } from './models/market.models.js';
 import { LogTimePayload } from './models/market.payloads.js';
 import { NeedService } from './need.service.js';
 
@@ -83,8 +85,24 @@ export class EngagementResolver {
     return (await loaders.get(this.employeeService.byId).load(engagement.employeeId))!;
   }
 
-  @ResolveField(() => [TimeLog], { description: 'Oldest first.' })
-  timeLogs(engagement: Engagement, _: unknown, { loaders }: GraphQLContext): Promise<TimeLog[]> {
-    return loaders.get(this.engagementService.timeLogs).load(engagement.id);
+  // A page at a time: logged an hour at a time, 40 hours a week for 52 weeks, an engagement
+  // holds 2 080 logs.
+  @ResolveField(() => TimeLogConnection, { description: 'Oldest first.' })
+  async timeLogs(
+    @Parent() engagement: Engagement,
+    @Args() args: ConnectionArgs,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<TimeLogConnection> {
+    const rows = await loaders.get(this.engagementService.timeLogPage).load({
+      engagementId: engagement.id,
+      first: args.first,
+      after: args.after,
+    });
+    return toConnection(
+      rows,
+      args.first,
+      (log) => [log.seq],
+      () => loaders.get(this.engagementService.timeLogCount).load(engagement.id),
+    );
   }
 }

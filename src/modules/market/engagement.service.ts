@@ -10,7 +10,7 @@ import {
 } from '../../common/errors/domain-error.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import { keysetPage, SqlParams } from '../../common/graphql/keyset.js';
+import { cursorCondition, keysetPage, SqlParams } from '../../common/graphql/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service.js';
 import { modifiedRows } from '../../database/sql.js';
@@ -41,6 +41,13 @@ const toTimeLog = (row: TimeLogRow): TimeLog => ({
   seq: Number(row.seq),
   amount: Number(row.amount),
 });
+
+/** A page of one engagement's time logs. */
+export interface TimeLogPage {
+  engagementId: string;
+  first: number;
+  after?: string;
+}
 
 export interface LogTimeResult {
   timeLog: TimeLog;
@@ -222,13 +229,54 @@ export class EngagementService {
     { cacheKeyFn: (key) => `${key.needId}:${key.actor.id}` },
   );
 
-  readonly timeLogs = new BatchLoader<string, TimeLog[]>(async (engagementIds) => {
+  /**
+   * One page of several engagements' time logs (oldest first) in one statement: logs are
+   * numbered per engagement and each keeps its first `first + 1` after the cursor. Pages asked
+   * with different `first`/`after` are batched separately.
+   */
+  readonly timeLogPage = new BatchLoader<TimeLogPage, TimeLog[], string>(
+    async (pages) => {
+      const groups = new Map<string, TimeLogPage[]>();
+      for (const page of pages) {
+        const key = `${page.first}:${page.after ?? ''}`;
+        groups.set(key, [...(groups.get(key) ?? []), page]);
+      }
+      const results = new Map<TimeLogPage, TimeLog[]>();
+      for (const group of groups.values()) {
+        const { first, after } = group[0];
+        const engagementIds = group.map((p) => p.engagementId);
+        const params = new SqlParams();
+        const engagements = params.add(engagementIds);
+        const cursor = cursorCondition(['l.seq'], after, params);
+        const limit = params.add(first + 1);
+        const rows = (await this.dataSource.query(
+          `SELECT * FROM (
+             SELECT ${TIME_LOG_COLUMNS},
+                    row_number() OVER (PARTITION BY l.engagement_id ORDER BY l.seq) AS position
+               FROM time_log l JOIN transfer t ON t.id = l.transfer_id
+              WHERE l.engagement_id = ANY(${engagements}) AND ${cursor}
+           ) numbered WHERE position <= ${limit} ORDER BY position`,
+          params.values,
+        )) as TimeLogRow[];
+        const byEngagement = groupedByKey(
+          engagementIds,
+          rows.map(toTimeLog),
+          (l) => l.engagementId,
+        );
+        group.forEach((page, i) => results.set(page, byEngagement[i]));
+      }
+      return pages.map((page) => results.get(page)!);
+    },
+    { cacheKeyFn: (page) => `${page.engagementId}:${page.first}:${page.after ?? ''}` },
+  );
+
+  readonly timeLogCount = new BatchLoader<string, number>(async (engagementIds) => {
     const rows = (await this.dataSource.query(
-      `SELECT ${TIME_LOG_COLUMNS} FROM time_log l JOIN transfer t ON t.id = l.transfer_id
-        WHERE l.engagement_id = ANY($1) ORDER BY l.seq`,
+      `SELECT engagement_id AS "engagementId", count(*)::int AS count FROM time_log
+        WHERE engagement_id = ANY($1) GROUP BY engagement_id`,
       [[...engagementIds]],
-    )) as TimeLogRow[];
-    return groupedByKey(engagementIds, rows.map(toTimeLog), (l) => l.engagementId);
+    )) as { engagementId: string; count: number }[];
+    return byKey(engagementIds, rows, (r) => r.engagementId, undefined).map((r) => r?.count ?? 0);
   });
 
   /** An employee's engagements, newest first. */

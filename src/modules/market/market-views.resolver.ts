@@ -2,12 +2,14 @@ import { Args, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
 import { forbidden } from '../../common/errors/domain-error.js';
 import { CurrentActor } from '../../common/graphql/decorators.js';
+import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
 import { Employee } from '../employee/employee.model.js';
 import { EmployeeService } from '../employee/employee.service.js';
 import { Skill } from '../skill/skill.model.js';
 import { SkillService } from '../skill/skill.service.js';
 import { BidService } from './bid.service.js';
 import { BidsArgs, EngagementsArgs } from './dto/needs.args.js';
+import { MAX_REQUIRED_SKILLS } from './dto/post-need.input.js';
 import { EngagementService } from './engagement.service.js';
 import { MatchingService } from './matching.service.js';
 import {
@@ -71,8 +73,12 @@ export class CandidateMatchResolver {
   }
 
   @ResolveField(() => [SkillMatch], {
-    description: 'The required skills this person holds, best margin first.',
+    description: atMost(
+      MAX_REQUIRED_SKILLS,
+      'The required skills this person holds, best margin first.',
+    ),
   })
+  @MaxItems(MAX_REQUIRED_SKILLS)
   matchedSkills(
     match: CandidateMatch,
     _: unknown,

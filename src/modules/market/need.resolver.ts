@@ -5,6 +5,7 @@ import { toConnection } from '../../common/graphql/connection.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
+import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
 import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Employee } from '../employee/employee.model.js';
@@ -17,8 +18,17 @@ import { SkillService } from '../skill/skill.service.js';
 import { TeamService } from '../team/team.service.js';
 import { BidService } from './bid.service.js';
 import { CloseNeedInput } from './dto/market-actions.input.js';
-import { BidsArgs, NeedsArgs, SuggestedCandidatesArgs } from './dto/needs.args.js';
-import { PostNeedInput } from './dto/post-need.input.js';
+import {
+  BidsArgs,
+  MAX_SUGGESTED_CANDIDATES,
+  NeedsArgs,
+  SuggestedCandidatesArgs,
+} from './dto/needs.args.js';
+import {
+  MAX_NEED_HOURS_PER_WEEK,
+  MAX_REQUIRED_SKILLS,
+  PostNeedInput,
+} from './dto/post-need.input.js';
 import { EngagementService } from './engagement.service.js';
 import { actsForBuyer } from './market-policy.js';
 import { MatchingService } from './matching.service.js';
@@ -60,6 +70,7 @@ export class NeedResolver {
   @Query(() => [CandidateMatch], {
     description: "The best people for a need, with why. For the buying team's leads.",
   })
+  @MaxItems(MAX_SUGGESTED_CANDIDATES)
   async suggestedCandidates(
     @Args() args: SuggestedCandidatesArgs,
     @CurrentActor() actor: Actor,
@@ -106,7 +117,8 @@ export class NeedResolver {
     return (await loaders.get(this.employeeService.byId).load(need.postedById))!;
   }
 
-  @ResolveField(() => [RequiredSkill])
+  @ResolveField(() => [RequiredSkill], { description: atMost(MAX_REQUIRED_SKILLS) })
+  @MaxItems(MAX_REQUIRED_SKILLS)
   requiredSkills(need: Need, _: unknown, { loaders }: GraphQLContext): Promise<RequiredSkill[]> {
     return loaders.get(this.needService.requiredSkills).load(need.id);
   }
@@ -173,10 +185,15 @@ export class NeedResolver {
     return loaders.get(this.bidService.latestBidOf).load(`${need.id}:${actor.id}`);
   }
 
+  // Each engagement takes at least an hour a week of the need's, and accepted hours never
+  // come back (need_accepted_hours_check), so a need has at most its hours' worth.
   @ResolveField(() => [Engagement], {
-    description:
+    description: atMost(
+      MAX_NEED_HOURS_PER_WEEK,
       "Accepted work on this need: all of it for the buying team's leads, your own for you.",
+    ),
   })
+  @MaxItems(MAX_NEED_HOURS_PER_WEEK)
   engagements(
     @Parent() need: Need,
     @CurrentActor() actor: Actor,

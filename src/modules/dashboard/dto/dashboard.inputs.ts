@@ -11,7 +11,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ConnectionArgs } from '../../../common/graphql/connection.js';
+import { ConnectionArgs, MAX_PAGE_SIZE } from '../../../common/graphql/connection.js';
 import { DateRange } from '../../../common/graphql/date-range.js';
 import { Tidy } from '../../../common/validation/string-transforms.js';
 import { InitiativeStatus } from '../../initiative/initiative.enums.js';
@@ -91,6 +91,9 @@ export class MarketStatsFilter {
   period?: DateRange;
 }
 
+/** The most skills one marketStats call reports. */
+export const MAX_MARKET_STATS_SKILLS = 500;
+
 @ArgsType()
 export class MarketStatsArgs {
   @Field(() => MarketStatsFilter, { nullable: true })
@@ -101,11 +104,11 @@ export class MarketStatsArgs {
 
   @Field(() => Int, {
     defaultValue: 50,
-    description: 'Skills with the most open demand first; at most 500.',
+    description: `Skills with the most open demand first; at most ${MAX_MARKET_STATS_SKILLS}.`,
   })
   @IsInt()
   @Min(1)
-  @Max(500)
+  @Max(MAX_MARKET_STATS_SKILLS)
   first: number = 50;
 }
 
@@ -121,6 +124,21 @@ export class IdeaFunnelFilter {
   @ValidateNested()
   @Type(() => DateRange)
   proposedIn?: DateRange;
+}
+
+/** Member teams shown unless asked for more. */
+export const DEFAULT_MEMBER_TEAMS_SHOWN = 20;
+
+@ArgsType()
+export class MemberTeamsArgs {
+  @Field(() => Int, {
+    defaultValue: DEFAULT_MEMBER_TEAMS_SHOWN,
+    description: `The first this many, by name. At most ${MAX_PAGE_SIZE}.`,
+  })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PAGE_SIZE)
+  first: number = DEFAULT_MEMBER_TEAMS_SHOWN;
 }
 
 @ArgsType()

@@ -1,10 +1,15 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Connection } from '../../../common/graphql/connection.js';
+import { Connection, MAX_PAGE_SIZE } from '../../../common/graphql/connection.js';
 import type { WeekRange } from '../../../common/graphql/date-range.js';
 import { CreditsScalar } from '../../../common/graphql/credits.scalar.js';
+import { atMost, MaxItems } from '../../../common/graphql/list-limits.js';
 import { PnlFigures, ResolvedPeriod } from '../../budget/budget.models.js';
+import { SPARKLINE_POINTS } from '../../initiative/initiative-limits.js';
 import { InitiativeStatus, MetricDirection } from '../../initiative/initiative.enums.js';
 import type { FlowWeek } from '../../ledger/account-flow.service.js';
+import { MAX_MARKET_STATS_SKILLS } from '../dto/dashboard.inputs.js';
+
+const INITIATIVE_STATUSES = Object.keys(InitiativeStatus).length;
 
 @ObjectType()
 export class StatusCount {
@@ -26,7 +31,8 @@ export class OutcomeTotals {
   @Field(() => CreditsScalar)
   spent: number;
 
-  @Field(() => [StatusCount])
+  @Field(() => [StatusCount], { description: atMost(INITIATIVE_STATUSES, 'One per status.') })
+  @MaxItems(INITIATIVE_STATUSES)
   byStatus: StatusCount[];
 
   @Field(() => Float, {
@@ -62,7 +68,13 @@ export class MetricOutcome {
   })
   progressPercent: number | null;
 
-  @Field(() => [Float], { description: 'The latest 12 readings, oldest first, for a sparkline.' })
+  @Field(() => [Float], {
+    description: atMost(
+      SPARKLINE_POINTS,
+      `The latest ${SPARKLINE_POINTS} readings, oldest first, for a sparkline.`,
+    ),
+  })
+  @MaxItems(SPARKLINE_POINTS)
   series: number[];
 
   metricId: string;
@@ -129,7 +141,10 @@ export class InitiativeOutcomes {
   @Field(() => OutcomeTotals)
   totals: OutcomeTotals;
 
-  @Field(() => InitiativeOutcomeConnection)
+  @Field(() => InitiativeOutcomeConnection, {
+    description: atMost(MAX_PAGE_SIZE, 'The page `first` asks for.'),
+  })
+  @MaxItems(MAX_PAGE_SIZE, { sizeFromParentFirst: true })
   initiatives: InitiativeOutcomeConnection;
 }
 
@@ -193,7 +208,10 @@ export class MarketStats {
   @Field({ description: 'When these figures were computed (they are refreshed every minute).' })
   asOf: Date;
 
-  @Field(() => [SkillMarketStats])
+  @Field(() => [SkillMarketStats], {
+    description: atMost(MAX_MARKET_STATS_SKILLS, 'As many as `first` asks for.'),
+  })
+  @MaxItems(MAX_MARKET_STATS_SKILLS, { sizeFromParentFirst: true })
   skills: SkillMarketStats[];
 }
 
@@ -227,9 +245,12 @@ export class FunnelStep {
   medianHoursInStage: number | null;
 }
 
+const FUNNEL_STAGES = Object.keys(FunnelStage).length;
+
 @ObjectType({ description: 'How far ideas get: proposed, submitted, funded, approved.' })
 export class IdeaFunnel {
-  @Field(() => [FunnelStep])
+  @Field(() => [FunnelStep], { description: atMost(FUNNEL_STAGES, 'One per stage.') })
+  @MaxItems(FUNNEL_STAGES)
   steps: FunnelStep[];
 
   @Field(() => Int)
@@ -260,10 +281,11 @@ export class TeamPnlReport {
   @Field(() => PnlFigures, { description: 'All the teams in the report together.' })
   totals: PnlFigures;
 
-  @Field(() => [TeamPnl], {
-    description: 'By team name. Leads and admins see every team; members their own.',
-  })
+  /** Every team the reader may see, by name (a page of them is the `teams` field). */
   teams: TeamPnl[];
 
   combinedWeekly: FlowWeek[];
 }
+
+@ObjectType()
+export class TeamPnlConnection extends Connection(TeamPnl) {}

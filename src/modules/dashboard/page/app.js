@@ -9,8 +9,13 @@ const $ = (selector) => document.querySelector(selector);
 const charts = {};
 window.dashboardCharts = charts;
 
+const TEAM_PAGE = `teams(first: 100, after: $after) {
+  nodes { name allocated earned spent pledged refunded net balance }
+  pageInfo { hasNextPage endCursor }
+}`;
+
 const DASHBOARD_QUERY = `
-  query Dashboard($period: DateRange) {
+  query Dashboard($period: DateRange, $after: String) {
     me { name }
     initiativeOutcomes(first: 20) {
       totals { initiativeCount funded spent averageOutcomeScore byStatus { status count } }
@@ -36,9 +41,12 @@ const DASHBOARD_QUERY = `
       period { from to }
       totals { allocated earned spent pledged refunded net }
       weekly { week earned spent pledged }
-      teams { name allocated earned spent pledged refunded net balance }
+      ${TEAM_PAGE}
     }
   }`;
+
+const MORE_TEAMS_QUERY = `
+  query MoreTeams($period: DateRange, $after: String) { teamPnl(period: $period) { ${TEAM_PAGE} } }`;
 
 async function graphql(query, variables = {}) {
   const token = sessionStorage.getItem(TOKEN_KEY);
@@ -74,8 +82,22 @@ function period() {
   return { from: from.toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) };
 }
 
+/** Every team's P&L: the first page comes with the dashboard, the rest a page at a time. */
+async function allTeams(firstPage, variables) {
+  const teams = [...firstPage.nodes];
+  let pageInfo = firstPage.pageInfo;
+  while (pageInfo.hasNextPage) {
+    const data = await graphql(MORE_TEAMS_QUERY, { ...variables, after: pageInfo.endCursor });
+    teams.push(...data.teamPnl.teams.nodes);
+    pageInfo = data.teamPnl.teams.pageInfo;
+  }
+  return teams;
+}
+
 async function load() {
-  const data = await graphql(DASHBOARD_QUERY, { period: period() });
+  const variables = { period: period() };
+  const data = await graphql(DASHBOARD_QUERY, variables);
+  const teams = await allTeams(data.teamPnl.teams, variables);
   $('#sign-in').hidden = true;
   $('#dashboard').hidden = false;
   $('#sign-out').hidden = false;
@@ -84,7 +106,7 @@ async function load() {
   renderOutcomes(data.initiativeOutcomes.initiatives.nodes);
   renderMarket(data.marketStats);
   renderFunnel(data.ideaFunnel);
-  renderPnl(data.teamPnl);
+  renderPnl({ ...data.teamPnl, teams });
   document.body.dataset.loaded = 'true';
 }
 

@@ -13,6 +13,7 @@ import {
 import { ConnectionArgs } from '../../../common/graphql/connection.js';
 import { Tidy } from '../../../common/validation/string-transforms.js';
 import { MAX_SKILL_LEVEL, MIN_SKILL_LEVEL } from '../employee-skill.entity.js';
+import { MAX_SKILLS_PER_EMPLOYEE } from './create-employee.input.js';
 
 @InputType()
 export class EmployeeFilter {
@@ -62,3 +63,21 @@ export class EmployeesArgs extends ConnectionArgs {
 
 @ArgsType()
 export class TeamMembersArgs extends ConnectionArgs {}
+
+/**
+ * Skills shown unless asked for more: a page of 50 needs with 10 bids each and their bidders'
+ * skills must stay within the cost limit, which all 50 a person may hold would not.
+ */
+export const DEFAULT_SKILLS_SHOWN = 10;
+
+@ArgsType()
+export class EmployeeSkillsArgs {
+  @Field(() => Int, {
+    defaultValue: DEFAULT_SKILLS_SHOWN,
+    description: `The strongest this many. At most ${MAX_SKILLS_PER_EMPLOYEE}: as many as anyone holds.`,
+  })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SKILLS_PER_EMPLOYEE)
+  first: number = DEFAULT_SKILLS_SHOWN;
+}

@@ -18,6 +18,7 @@ import { ConnectionArgs } from '../../../common/graphql/connection.js';
 import { CreditsScalar } from '../../../common/graphql/credits.scalar.js';
 import { IdempotencyKeyField } from '../../../common/validation/idempotency-key.js';
 import { Tidy, Trim } from '../../../common/validation/string-transforms.js';
+import { MAX_IDEA_SKILLS, MAX_SIMILAR_IDEAS } from '../idea-limits.js';
 import { IdeaSort, IdeaStatus } from '../idea.enums.js';
 
 export const MAX_FUNDING_GOAL = 100_000_000;
@@ -64,7 +65,7 @@ export class ProposeIdeaInput {
   fundingGoal: number;
 
   @Field(() => [String], { defaultValue: [], description: 'Skills it will need, by name.' })
-  @ArrayMaxSize(20)
+  @ArrayMaxSize(MAX_IDEA_SKILLS)
   @Tidy()
   @IsString({ each: true })
   @IsNotEmpty({ each: true })
@@ -167,9 +168,9 @@ export class IdeasArgs extends ConnectionArgs {
 
 @ArgsType()
 export class SimilarIdeasArgs {
-  @Field(() => Int, { defaultValue: 5, description: 'At most 20.' })
+  @Field(() => Int, { defaultValue: 5, description: `At most ${MAX_SIMILAR_IDEAS}.` })
   @IsInt()
   @Min(1)
-  @Max(20)
+  @Max(MAX_SIMILAR_IDEAS)
   first: number = 5;
 }

@@ -1,6 +1,8 @@
 import { Field, ObjectType } from '@nestjs/graphql';
+import { atMost, MaxItems } from '../../../common/graphql/list-limits.js';
 import { Initiative } from '../../initiative/models/initiative.models.js';
 import { Transfer } from '../../ledger/models/ledger.models.js';
+import { MAX_PLEDGES_PER_IDEA } from '../idea-limits.js';
 import { Idea, Pledge } from './idea.models.js';
 
 @ObjectType()
@@ -35,6 +37,9 @@ export class CloseIdeaPayload {
   @Field(() => Idea)
   idea: Idea;
 
-  @Field(() => [Transfer], { description: 'Each pledge, back to the team that made it.' })
+  @Field(() => [Transfer], {
+    description: atMost(MAX_PLEDGES_PER_IDEA, 'Each pledge, back to the team that made it.'),
+  })
+  @MaxItems(MAX_PLEDGES_PER_IDEA)
   refunds: Transfer[];
 }

@@ -1,4 +1,6 @@
 import { Field, ObjectType } from '@nestjs/graphql';
+import { atMost, MaxItems } from '../../../common/graphql/list-limits.js';
+import { MAX_PLEDGES_PER_IDEA } from '../../idea/idea-limits.js';
 import { Transfer } from '../../ledger/models/ledger.models.js';
 import {
   Initiative,
@@ -44,7 +46,11 @@ export class FinishInitiativePayload {
   initiative: Initiative;
 
   @Field(() => [Transfer], {
-    description: 'Unspent budget returned to each funding team, pro rata.',
+    description: atMost(
+      MAX_PLEDGES_PER_IDEA,
+      'Unspent budget returned to each funding team, pro rata.',
+    ),
   })
+  @MaxItems(MAX_PLEDGES_PER_IDEA)
   refunds: Transfer[];
 }

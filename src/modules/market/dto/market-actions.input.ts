@@ -16,6 +16,9 @@ import { IdempotencyKeyField } from '../../../common/validation/idempotency-key.
 import { Tidy, Trim } from '../../../common/validation/string-transforms.js';
 import { MAX_NEED_HOURS_PER_WEEK, MAX_RATE_PER_HOUR } from './post-need.input.js';
 
+/** A bid offers at most this many skills; they never change once it is placed. */
+export const MAX_BID_SKILLS = 20;
+
 @InputType()
 export class CloseNeedInput {
   @Field(() => ID)
@@ -51,7 +54,7 @@ export class PlaceBidInput {
   message: string = '';
 
   @Field(() => [String], { defaultValue: [], description: 'Names of your own skills you offer.' })
-  @ArrayMaxSize(20)
+  @ArrayMaxSize(MAX_BID_SKILLS)
   @Tidy()
   @IsString({ each: true })
   @IsNotEmpty({ each: true })

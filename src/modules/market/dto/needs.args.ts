@@ -15,6 +15,9 @@ import { ConnectionArgs } from '../../../common/graphql/connection.js';
 import { Tidy } from '../../../common/validation/string-transforms.js';
 import { BidStatus, EngagementStatus, NeedStatus } from '../market.enums.js';
 
+/** The most candidates one suggestedCandidates call ranks. */
+export const MAX_SUGGESTED_CANDIDATES = 50;
+
 @InputType()
 export class NeedFilter {
   @Field(() => NeedStatus, { nullable: true })
@@ -83,9 +86,9 @@ export class SuggestedCandidatesArgs {
   @IsUUID()
   needId: string;
 
-  @Field(() => Int, { defaultValue: 10, description: 'At most 50.' })
+  @Field(() => Int, { defaultValue: 10, description: `At most ${MAX_SUGGESTED_CANDIDATES}.` })
   @IsInt()
   @Min(1)
-  @Max(50)
+  @Max(MAX_SUGGESTED_CANDIDATES)
   first: number = 10;
 }

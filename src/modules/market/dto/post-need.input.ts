@@ -17,6 +17,8 @@ import { Tidy, Trim } from '../../../common/validation/string-transforms.js';
 export const MAX_NEED_HOURS_PER_WEEK = 40;
 export const MAX_NEED_WEEKS = 52;
 export const MAX_RATE_PER_HOUR = 10_000;
+/** A need lists at most this many required skills; it never gains more once posted. */
+export const MAX_REQUIRED_SKILLS = 20;
 
 @InputType()
 export class RequiredSkillInput {
@@ -63,7 +65,7 @@ export class PostNeedInput {
   description: string = '';
 
   @Field(() => [RequiredSkillInput], { defaultValue: [] })
-  @ArrayMaxSize(20)
+  @ArrayMaxSize(MAX_REQUIRED_SKILLS)
   @ValidateNested({ each: true })
   @Type(() => RequiredSkillInput)
   requiredSkills: RequiredSkillInput[] = [];

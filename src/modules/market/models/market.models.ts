@@ -170,6 +170,9 @@ export class TimeLog {
   seq: number;
 }
 
+@ObjectType()
+export class TimeLogConnection extends Connection(TimeLog) {}
+
 @ObjectType({ description: 'How well an employee fits a need, and why.' })
 export class CandidateMatch {
   @Field(() => Float, {
