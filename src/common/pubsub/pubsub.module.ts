@@ -6,6 +6,7 @@ import {
   Module,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { Redis } from 'ioredis';
@@ -38,7 +39,13 @@ class PubSubShutdown implements OnApplicationShutdown {
       provide: PUB_SUB,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): PubSubEngine => {
-        if (!config.redisUrl) return new PubSub();
+        if (!config.redisUrl) {
+          // Subscribers to one topic are bounded by the WebSocket server's caps, not by
+          // EventEmitter's warning at 10.
+          const eventEmitter = new EventEmitter();
+          eventEmitter.setMaxListeners(0);
+          return new PubSub({ eventEmitter });
+        }
         const logger = new Logger('PubSub');
         const connect = (role: string): Redis => {
           const client = new Redis(config.redisUrl!, { maxRetriesPerRequest: null });

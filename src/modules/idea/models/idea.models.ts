@@ -1,6 +1,8 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection } from '../../../common/graphql/connection.js';
 import { CreditsScalar } from '../../../common/graphql/credits.scalar.js';
+import { atMost, MaxItems } from '../../../common/graphql/list-limits.js';
+import { MAX_IDEA_SKILLS } from '../idea-limits.js';
 import { IdeaSort, IdeaStatus } from '../idea.enums.js';
 
 registerEnumType(IdeaStatus, { name: 'IdeaStatus' });
@@ -47,9 +49,12 @@ export class Idea {
   endorsementCount: number;
 
   @Field(() => [String], {
-    description:
+    description: atMost(
+      MAX_IDEA_SKILLS,
       'Skills this draft names that nobody has used yet: they are created, and join skillsNeeded, when it is submitted.',
+    ),
   })
+  @MaxItems(MAX_IDEA_SKILLS)
   pendingSkillNames: string[];
 
   @Field(() => String, { nullable: true, description: 'Why it was rejected.' })
