@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { SignJWT } from 'jose';
 import { PUB_SUB } from '../src/common/pubsub/pubsub.module.js';
 import {
   MAX_CONNECTIONS_PER_EMPLOYEE,
   MAX_MESSAGE_BYTES,
+  MAX_PENDING_CONNECTIONS_PER_ADDRESS,
   MAX_SUBSCRIPTIONS_PER_CONNECTION,
+  SubscriptionServer,
 } from '../src/common/graphql/subscription-server.js';
 import { ideaChangedTopic } from '../src/modules/idea/idea.service.js';
 import { bidPlacedTopic } from '../src/modules/market/bid.service.js';
@@ -15,17 +18,23 @@ import { Ideas } from './support/ideas.js';
 import { expectOk, Market } from './support/market.js';
 import { openRawSocket, signedInSocket, type RawSocket } from './support/raw-socket.js';
 import { startServiceProcess } from './support/service-process.js';
-import { listenerAttached, subscribe } from './support/subscriptions.js';
+import { listenerAttached, listenersDetached, subscribe } from './support/subscriptions.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from './support/test-app.js';
 
 const BID_PLACED = `subscription($needId: ID!) { bidPlaced(needId: $needId) { id message bidder { id } } }`;
 const IDEA_CHANGED = `subscription($id: ID!) { ideaChanged(ideaId: $id) { id endorsementCount } }`;
 const ENDORSE = `mutation($id: ID!) { endorseIdea(input: { ideaId: $id }) { idea { id } } }`;
 
-/** A bare WebSocket upgrade request: the HTTP status and Retry-After it is answered with. */
-function upgradeRequest(baseUrl: string): Promise<{ status?: number; retryAfter?: string }> {
+/**
+ * A bare WebSocket upgrade request: the HTTP status and Retry-After it is answered with, and
+ * the upgraded socket (for the caller to destroy).
+ */
+function upgradeRequest(
+  baseUrl: string,
+): Promise<{ status?: number; retryAfter?: string; socket?: Duplex }> {
   return new Promise((resolve, reject) => {
     const request = http.get(`${baseUrl}/graphql`, {
+      agent: false,
       headers: {
         connection: 'Upgrade',
         upgrade: 'websocket',
@@ -38,10 +47,7 @@ function upgradeRequest(baseUrl: string): Promise<{ status?: number; retryAfter?
       resolve({ status: response.statusCode, retryAfter: response.headers['retry-after'] });
       response.resume();
     });
-    request.once('upgrade', (response, socket) => {
-      socket.destroy();
-      resolve({ status: response.statusCode });
-    });
+    request.once('upgrade', (response, socket) => resolve({ status: response.statusCode, socket }));
     request.once('error', reject);
   });
 }
@@ -143,6 +149,36 @@ describe('The WebSocket endpoint', () => {
       } finally {
         await socket.close();
       }
+    });
+
+    it('keeps one subscription per id however often it is completed and reused, and none once closed', async () => {
+      const ideaId = await ideas.submitted(await factory.person(), await factory.team(), 100);
+      const topic = ideaChangedTopic(ideaId);
+      const { token } = await factory.person();
+      const socket = await signedInSocket(sut.url, token);
+      for (let i = 0; i < 300; i++) {
+        socket.send(subscribeMessage('x', IDEA_CHANGED, { id: ideaId }));
+        socket.send({ id: 'x', type: 'complete' });
+      }
+      // Ids reused while starting, and more than the cap in all: none may outlive the socket.
+      for (let i = 0; i < 2 * MAX_SUBSCRIPTIONS_PER_CONNECTION; i++) {
+        socket.send(subscribeMessage(`s${i}`, IDEA_CHANGED, { id: ideaId }));
+        socket.send({ id: `s${i}`, type: 'complete' });
+        socket.send(subscribeMessage(`s${i}`, IDEA_CHANGED, { id: ideaId }));
+      }
+      // Messages are taken in order: once the pong is back, every subscribe above has begun.
+      socket.send({ type: 'ping' });
+      while ((await socket.next()).type !== 'pong');
+      // Once nothing is starting any more, every id the client completed has ended...
+      const server = sut.app.get(SubscriptionServer);
+      const deadline = Date.now() + 10_000;
+      while (server.stats().starting > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(server.stats()).toMatchObject({ starting: 0, running: 0 });
+      // ...and whatever the client left (a live x, if any) ends with the socket.
+      await socket.close();
+      await listenersDetached(sut.app.get(PUB_SUB), topic);
     });
 
     it(`allows ${MAX_CONNECTIONS_PER_EMPLOYEE} connections per employee`, async () => {
@@ -303,6 +339,25 @@ describe('The WebSocket endpoint', () => {
       }
     });
 
+    it(`lets at most ${MAX_PENDING_CONNECTIONS_PER_ADDRESS} sockets of one address wait to sign in, even with counters in Redis`, async () => {
+      const shared = await startTestApp({
+        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      });
+      try {
+        const attempts = await Promise.all(
+          Array.from({ length: 100 }, () => upgradeRequest(shared.url)),
+        );
+        const upgraded = attempts.filter((a) => a.status === 101);
+        for (const attempt of attempts) attempt.socket?.destroy();
+        expect(upgraded.length).toBe(MAX_PENDING_CONNECTIONS_PER_ADDRESS);
+        expect(attempts.filter((a) => a.status === 429).length).toBe(
+          100 - MAX_PENDING_CONNECTIONS_PER_ADDRESS,
+        );
+      } finally {
+        await shared.close();
+      }
+    });
+
     it('counts every message and every connection against the address', async () => {
       const { token } = await factory.person();
       const socket = await signedInSocket(sut.url, token);
@@ -310,6 +365,7 @@ describe('The WebSocket endpoint', () => {
       expect((await socket.closed).code).toBe(4429);
       // The address has used its minute: new connections are refused at the upgrade.
       const refused = await upgradeRequest(sut.url);
+      refused.socket?.destroy();
       expect(refused.status).toBe(429);
       expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     });

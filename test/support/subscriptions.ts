@@ -52,6 +52,15 @@ export function subscribe(
   };
 }
 
+/** Listeners on a topic: the in-memory PubSub's emitter's or, with Redis, PUBSUB NUMSUB. */
+export async function listenerCount(pubSub: PubSubEngine, topic: string): Promise<number> {
+  if (pubSub instanceof RedisPubSub) {
+    const [, listeners] = (await pubSub.getPublisher().pubsub('NUMSUB', topic)) as [string, number];
+    return Number(listeners);
+  }
+  return (pubSub as unknown as { ee: EventEmitter }).ee.listenerCount(topic);
+}
+
 /**
  * graphql-ws acknowledges a subscription before the server has attached it to the PubSub
  * topic. Waits (polling, bounded) until a listener is attached, so an event published next
@@ -64,20 +73,26 @@ export async function listenerAttached(
   atLeast = 1,
   signal?: AbortSignal,
 ): Promise<void> {
-  const count = async (): Promise<number> => {
-    if (pubSub instanceof RedisPubSub) {
-      const [, listeners] = (await pubSub.getPublisher().pubsub('NUMSUB', topic)) as [
-        string,
-        number,
-      ];
-      return Number(listeners);
-    }
-    return (pubSub as unknown as { ee: EventEmitter }).ee.listenerCount(topic);
-  };
+  const count = () => listenerCount(pubSub, topic);
   const deadline = Date.now() + 10_000;
   while ((await count()) < atLeast) {
     if (signal?.aborted) return;
     if (Date.now() > deadline) throw new Error(`no listener attached to ${topic}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Waits (polling, bounded) until at most `atMost` listeners are left on a topic. */
+export async function listenersDetached(
+  pubSub: PubSubEngine,
+  topic: string,
+  atMost = 0,
+): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await listenerCount(pubSub, topic)) > atMost) {
+    if (Date.now() > deadline) {
+      throw new Error(`${await listenerCount(pubSub, topic)} listeners still on ${topic}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

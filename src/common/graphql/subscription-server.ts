@@ -15,13 +15,14 @@ import {
   makeServer,
   type Context as ConnectionContext,
   type ServerOptions,
+  type SubscribePayload,
 } from 'graphql-ws';
 import proxyAddr from 'proxy-addr';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppConfig } from '../../config/app-config.js';
 import { InjectConfig } from '../../config/config.module.js';
 import { BearerAuthentication } from '../auth/bearer-authentication.js';
-import { DomainError } from '../errors/domain-error.js';
+import { conflict, DomainError } from '../errors/domain-error.js';
 import { RefusalRecorder } from '../errors/domain-error.filter.js';
 import { ErrorCode } from '../errors/error-code.js';
 import { createGraphQLErrorFormatter, domainErrorIn } from '../errors/format-graphql-error.js';
@@ -54,6 +55,13 @@ interface Connection {
   employeeId?: string;
   authorization?: string;
   expiryTimer?: NodeJS.Timeout;
+  /**
+   * Its subscriptions, by id, from the subscribe message until the operation has ended (the
+   * event stream once it runs). graphql-ws forgets an id as soon as the client completes it,
+   * even while that subscription is still starting; kept here, an id cannot be reused until
+   * its subscription has truly ended, nor the cap dodged, and closing stops them all.
+   */
+  subscriptions: Map<string, AsyncIterator<unknown> | undefined>;
 }
 
 type Extra = { connection: Connection };
@@ -78,7 +86,9 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
   });
   private readonly connectionsByEmployee = new Map<string, number>();
   private readonly pendingByAddress = new Map<string, number>();
+  private readonly connections = new WeakMap<WebSocket, Connection>();
   private upgradeListener?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  private readonly checkOperation: ReturnType<typeof subscriptionOperation>;
 
   constructor(
     private readonly schemaHost: GraphQLSchemaHost,
@@ -86,8 +96,13 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
     private readonly bearer: BearerAuthentication,
     private readonly limits: RateLimits,
     private readonly refusals: RefusalRecorder,
-    @InjectConfig() private readonly config: AppConfig,
-  ) {}
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.checkOperation = subscriptionOperation({
+      maxCost: config.graphql.maxCost,
+      introspection: config.graphql.introspection,
+    });
+  }
 
   onApplicationBootstrap(): void {
     const server = makeServer<Record<string, unknown>, Extra>(this.options());
@@ -99,15 +114,43 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
       const url = new URL(request.url ?? '/', 'http://service');
       if (url.pathname !== PATH) return void socket.destroy();
       const address = proxyAddr(request, trustProxy);
-      this.admit(address).then(
+      // A place among the address's sockets not yet signed in, taken before anything is
+      // awaited (so concurrent upgrades cannot all see room), given back if it never opens.
+      if ((this.pendingByAddress.get(address) ?? 0) >= MAX_PENDING_CONNECTIONS_PER_ADDRESS) {
+        return refuseUpgrade(socket, tooManyPending());
+      }
+      increment(this.pendingByAddress, address);
+      let opened = false;
+      socket.once('close', () => {
+        if (!opened) decrement(this.pendingByAddress, address);
+      });
+      this.limits.countAddress(address).then(
         () =>
-          this.sockets.handleUpgrade(request, socket, head, (ws) =>
-            this.open(server, ws, request, address),
-          ),
+          this.sockets.handleUpgrade(request, socket, head, (ws) => {
+            opened = true;
+            this.open(server, ws, request, address);
+          }),
         (refusal: unknown) => refuseUpgrade(socket, refusal),
       );
     };
     this.adapterHost.httpAdapter.getHttpServer().on('upgrade', this.upgradeListener);
+  }
+
+  /** What is open now: signed-in connections, and their subscriptions starting and running. */
+  stats(): { connections: number; starting: number; running: number } {
+    let connections = 0;
+    let starting = 0;
+    let running = 0;
+    for (const socket of this.sockets.clients) {
+      const connection = this.connections.get(socket);
+      if (!connection?.employeeId) continue;
+      connections++;
+      for (const events of connection.subscriptions.values()) {
+        if (events) running++;
+        else starting++;
+      }
+    }
+    return { connections, starting, running };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -118,16 +161,6 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
     await new Promise<void>((resolve) => this.sockets.close(() => resolve()));
   }
 
-  /** A new socket from this address, if its rate and its sockets not yet signed in allow. */
-  private async admit(address: string): Promise<void> {
-    await this.limits.countAddress(address);
-    if ((this.pendingByAddress.get(address) ?? 0) >= MAX_PENDING_CONNECTIONS_PER_ADDRESS) {
-      throw new DomainError(ErrorCode.RATE_LIMITED, 'Too many connections', {
-        retryAfterSeconds: Math.ceil(CONNECTION_INIT_TIMEOUT_MS / 1000),
-      });
-    }
-  }
-
   /** graphql-ws on one socket, every message counted against the address first. */
   private open(
     server: ReturnType<typeof makeServer<Record<string, unknown>, Extra>>,
@@ -135,8 +168,8 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
     request: IncomingMessage,
     address: string,
   ): void {
-    const connection: Connection = { socket, request, address };
-    increment(this.pendingByAddress, address);
+    const connection: Connection = { socket, request, address, subscriptions: new Map() };
+    this.connections.set(socket, connection);
     const closed = server.opened(
       {
         protocol: socket.protocol,
@@ -171,6 +204,8 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
     socket.once('close', (code, reason) => {
       clearInterval(keepAlive);
       clearTimeout(connection.expiryTimer);
+      for (const events of connection.subscriptions.values()) void events?.return?.();
+      connection.subscriptions.clear();
       if (connection.employeeId) decrement(this.connectionsByEmployee, connection.employeeId);
       else decrement(this.pendingByAddress, address);
       void closed(code, String(reason));
@@ -183,40 +218,38 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
     const format = createGraphQLErrorFormatter(report);
     const formatErrors = (errors: readonly GraphQLError[]) =>
       errors.map((e) => format(e.toJSON(), e));
-    const operation = subscriptionOperation({
-      maxCost: this.config.graphql.maxCost,
-      introspection: this.config.graphql.introspection,
-    });
     return {
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => this.signIn(ctx),
-      onSubscribe: async (ctx, _id, payload) => {
-        const { connection } = ctx.extra;
-        try {
-          if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-            throw new DomainError(
-              ErrorCode.TOO_MANY_SUBSCRIPTIONS,
-              `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection: complete one first`,
-            );
-          }
-          await this.limits.countEmployee(connection, connection.authorization);
-        } catch (error) {
-          return [asGraphQLError(error)];
+      onSubscribe: async (ctx, id, payload) => {
+        const { subscriptions } = ctx.extra.connection;
+        if (subscriptions.has(id)) {
+          return [
+            asGraphQLError(conflict(`Subscription ${id} has not ended yet: use a new id`, 'id')),
+          ];
         }
-        const checked = operation(this.schemaHost.schema, payload);
-        if (Array.isArray(checked)) return checked;
-        const args: ExecutionArgs = {
-          schema: this.schemaHost.schema,
-          document: checked,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: createGraphQLContext({
-            connectionParams: ctx.connectionParams,
-            extra: { request: connection.request },
-            reauthenticate: async () => (await this.bearer.verify(connection.authorization)).actor,
-          }),
-        };
-        return args;
+        if (subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return [
+            asGraphQLError(
+              new DomainError(
+                ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+                `At most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection: complete one first`,
+              ),
+            ),
+          ];
+        }
+        subscriptions.set(id, undefined);
+        const started = await this.start(ctx, payload);
+        if (Array.isArray(started)) subscriptions.delete(id);
+        return started;
+      },
+      onOperation: (ctx, id, _payload, _args, result) => {
+        const { subscriptions } = ctx.extra.connection;
+        if (subscriptions.has(id) && isAsyncIterator(result)) subscriptions.set(id, result);
+        return undefined;
+      },
+      onComplete: (ctx, id) => {
+        ctx.extra.connection.subscriptions.delete(id);
       },
       onNext: async (ctx, _id, payload, _args, result) => {
         if (!result.errors) return result;
@@ -228,6 +261,33 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
         return formatErrors(errors);
       },
     };
+  }
+
+  /** A subscription counted against its employee, checked, and ready to run; or why not. */
+  private async start(
+    ctx: ConnectionContext<Record<string, unknown>, Extra>,
+    payload: SubscribePayload,
+  ): Promise<ExecutionArgs | GraphQLError[]> {
+    const { connection } = ctx.extra;
+    try {
+      await this.limits.countEmployee(connection, connection.authorization);
+    } catch (error) {
+      return [asGraphQLError(error)];
+    }
+    const checked = this.checkOperation(this.schemaHost.schema, payload);
+    if (Array.isArray(checked)) return checked;
+    const args: ExecutionArgs = {
+      schema: this.schemaHost.schema,
+      document: checked,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+      contextValue: createGraphQLContext({
+        connectionParams: ctx.connectionParams,
+        extra: { request: connection.request },
+        reauthenticate: async () => (await this.bearer.verify(connection.authorization)).actor,
+      }),
+    };
+    return args;
   }
 
   /**
@@ -286,6 +346,14 @@ const asGraphQLError = (error: unknown): GraphQLError =>
     : new GraphQLError(error instanceof Error ? error.message : String(error), {
         originalError: error instanceof Error ? error : undefined,
       });
+
+const tooManyPending = (): DomainError =>
+  new DomainError(ErrorCode.RATE_LIMITED, 'Too many connections waiting to sign in', {
+    retryAfterSeconds: Math.ceil(CONNECTION_INIT_TIMEOUT_MS / 1000),
+  });
+
+const isAsyncIterator = (value: unknown): value is AsyncIterator<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
 /** An upgrade refused before the handshake: a plain HTTP answer on the raw socket. */
 function refuseUpgrade(socket: Duplex, refusal: unknown): void {
