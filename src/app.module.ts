@@ -18,6 +18,7 @@ import { AuditModule } from './modules/audit/audit.module.js';
 import { SecurityLog } from './modules/audit/security-log.js';
 import { RateLimits } from './common/rate-limit/rate-limits.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { AuthService } from './modules/auth/auth.service.js';
 import { BudgetModule } from './modules/budget/budget.module.js';
 import { EmployeeModule } from './modules/employee/employee.module.js';
 import { HealthModule } from './modules/health/health.module.js';
@@ -50,10 +51,11 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule, AuditModule],
-          inject: [RateLimits, SecurityLog],
-          useFactory: (rateLimits: RateLimits, securityLog: SecurityLog) =>
+          inject: [RateLimits, AuthService, SecurityLog],
+          useFactory: (rateLimits: RateLimits, auth: AuthService, securityLog: SecurityLog) =>
             graphqlOptions(config, {
               rateLimits,
+              rateLimitSubject: (authorization) => auth.subjectOf(authorization),
               recordRefusal: (refusal) => securityLog.refused(refusal),
             }),
         }),

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, SIGNING_SECRET_FILE } from '../src/config/app-config.js';
 
+/** A secret as `openssl rand -base64 48` would make one. */
+const SECRET = 'k3Jq9vZ2wX8mB1nR5tY7uP0aS4dF6gH2jK8lQ3eW9zC1xV5bN7mT';
+
 describe(loadConfig.name, () => {
   let dataDir: string;
   beforeEach(() => (dataDir = mkdtempSync(path.join(tmpdir(), 'mbd-config-'))));
@@ -61,12 +64,39 @@ describe(loadConfig.name, () => {
     expect(loadConfig({ ...env, NODE_ENV: 'development' }).jwt.secret).toBe(secret);
   });
 
+  it.each(['\n', '\r\n', ' '])(
+    'refuses a published secret in production with stray whitespace (%j) too',
+    (space) => {
+      const env = {
+        NODE_ENV: 'production',
+        JWT_SECRET: `development-only-secret-change-me-in-production-0123456789${space}`,
+      };
+      expect(() => loadConfig(env)).toThrow(/published in the source code/);
+    },
+  );
+
+  it('reads TRUST_PROXY as Express means it, whatever its case or spaces', () => {
+    const trust = (TRUST_PROXY: string) =>
+      loadConfig({ TRUST_PROXY, DATA_DIR: dataDir }).trustProxy;
+    expect(trust('1 ')).toBe(1);
+    expect(trust('FALSE')).toBe(false);
+    expect(trust('True')).toBe(true);
+    expect(trust(' loopback, 10.0.0.0/8 ')).toBe('loopback,10.0.0.0/8');
+  });
+
+  it('never shows a password from a URL in its messages', () => {
+    const refused = () =>
+      loadConfig({ DATABASE_URL: 'postgres://app:s3cret-pw@db:5432/mbd ', DATA_DIR: dataDir });
+    expect(refused).toThrow(/DATABASE_URL="postgres:\/\/app:\*\*\*@db/);
+    expect(refused).not.toThrow(/s3cret-pw/);
+  });
+
   it('reads every variable it knows', () => {
     const sut = loadConfig({
       NODE_ENV: 'production',
       PORT: '8080',
       DATABASE_URL: 'postgres://app@db:5432/mbd',
-      JWT_SECRET: 's'.repeat(40),
+      JWT_SECRET: SECRET,
       JWT_TTL_SECONDS: '3600',
       LOG_LEVEL: 'warn',
       DB_POOL_SIZE: '30',
@@ -77,12 +107,13 @@ describe(loadConfig.name, () => {
       databaseUrl: 'postgres://app@db:5432/mbd',
       databasePoolSize: 30,
       logLevel: 'warn',
-      jwt: { secret: 's'.repeat(40), ttlSeconds: 3600 },
+      jwt: { secret: SECRET, ttlSeconds: 3600 },
       graphql: { introspection: false, maxCost: 25_000 },
       rateLimit: {
         perUser: 600,
         perIp: 1_200,
-        signInFailuresPerAccount: 5,
+        signInFailuresPerAccount: 50,
+        signInFailuresPerAccountAddress: 5,
         signInFailuresPerAddress: 100,
       },
     });
@@ -118,13 +149,22 @@ describe(loadConfig.name, () => {
     [
       {
         NODE_ENV: 'production',
-        JWT_SECRET: 's'.repeat(40),
+        JWT_SECRET: SECRET,
         OIDC_ISSUER: 'http://login.example.com',
         OIDC_AUDIENCE: 'mbd',
       },
       'OIDC_ISSUER',
     ],
     [{ TRUST_PROXY: 'yes please!' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: 'not-an-address' }, 'TRUST_PROXY'],
+    [{ NODE_ENV: 'production', JWT_SECRET: SECRET, TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ NODE_ENV: 'production', JWT_SECRET: SECRET, TRUST_PROXY: 'TRUE' }, 'TRUST_PROXY'],
+    [{ NODE_ENV: '' }, 'NODE_ENV'],
+    [{ JWT_SECRET: `${SECRET}\n` }, 'JWT_SECRET'],
+    [{ JWT_SECRET: ` ${SECRET}` }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40) }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: '0'.repeat(64) }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'changeme-changeme-changeme-changeme' }, 'JWT_SECRET'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  - ${variable}=`));

@@ -76,4 +76,26 @@ describe('Single sign-on (OIDC)', () => {
     ];
     for (const bearer of refused) expect(codes(await me(bearer))).toEqual(['UNAUTHENTICATED']);
   });
+
+  it('counts every token the provider issues for one person against that person', async () => {
+    const limited = await startTestApp({
+      OIDC_ISSUER: issuer,
+      OIDC_JWKS_URL: `${issuer}/keys`,
+      OIDC_AUDIENCE: AUDIENCE,
+      RATE_LIMIT_PER_MINUTE: '3',
+    });
+    try {
+      const claims = { email: person.employee.email, email_verified: true };
+      const answers: (string | undefined)[] = [];
+      for (let i = 0; i < 4; i++) {
+        // A fresh token each time, as a provider refreshing it would issue (another jti).
+        const bearer = await token({ ...claims, jti: `token-${i}` });
+        const result = await limited.gql('{ me { id } }', {}, bearer);
+        answers.push(codes(result)[0] ?? 'OK');
+      }
+      expect(answers).toEqual(['OK', 'OK', 'OK', 'RATE_LIMITED']);
+    } finally {
+      await limited.close();
+    }
+  });
 });

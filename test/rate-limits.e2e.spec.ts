@@ -27,7 +27,10 @@ function expectRetryAfter(answer: Answer): number {
 async function signIn(url: string, email: string, password: string, address: string) {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+    headers: {
+      'content-type': 'application/json',
+      ...(address ? { 'x-forwarded-for': address } : {}),
+    },
     body: JSON.stringify({ query: LOGIN, variables: { e: email, p: password } }),
   });
   return {
@@ -138,6 +141,13 @@ describe('Rate limits', () => {
       expect(codes(garbageBody)).toEqual(['RATE_LIMITED']);
       expectRetryAfter({ status: 429, headers: garbage.headers, body: garbageBody });
       expect((await fetch(`${sut.url}/health`)).status).toBe(200);
+      // As GETs only: a body sent to /health is a request like any other.
+      const posted = await fetch(`${sut.url}/health`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ pad: 'x'.repeat(100_000) }),
+      });
+      expect(posted.status).toBe(429);
     });
   });
 
@@ -148,36 +158,108 @@ describe('Rate limits', () => {
     beforeAll(async () => {
       sut = await startTestApp({
         TRUST_PROXY: 'true',
-        LOGIN_FAILURES_PER_ACCOUNT: '3',
-        LOGIN_FAILURES_PER_ADDRESS: '4',
+        LOGIN_FAILURES_PER_ACCOUNT: '6',
+        LOGIN_FAILURES_PER_ACCOUNT_ADDRESS: '3',
+        LOGIN_FAILURES_PER_ADDRESS: '8',
       });
       factory = new Factory(sut);
     });
     afterAll(() => sut.close());
 
-    it('limits failed attempts per account across addresses, with a growing delay, before checking the password', async () => {
+    it('limits failed attempts per account across addresses, before checking the password', async () => {
       const { employee } = await factory.person();
       const bystander = await factory.person();
-      for (let i = 0; i < 3; i++) {
+      // Spread over as many addresses as attempts, so that no one address is held up.
+      for (let i = 0; i < 6; i++) {
         const wrong = await signIn(sut.url, employee.email, 'wrong-password', newAddress());
         expect(codes(wrong.body)).toEqual(['UNAUTHENTICATED']);
       }
-      // Spraying from ever new addresses does not help: the account itself waits now, and
-      // every attempt made while it waits doubles the wait, right password or not.
-      const waits: number[] = [];
+      // Now the account itself waits, for everyone, right password or not.
       for (let i = 0; i < 3; i++) {
         const refused = await signIn(sut.url, employee.email, TEST_PASSWORD, newAddress());
         expect(codes(refused.body)).toEqual(['RATE_LIMITED']);
         expect(refused.body.data).toBeNull();
         // No credentials read: at most the (bounded) audit record of the refused attempt.
         expect(Number(refused.statements)).toBeLessThanOrEqual(1);
-        waits.push(expectRetryAfter(refused));
+        // Knocking does not make the account wait longer (test/sign-in-throttle.spec.ts shows
+        // each attempt that reaches a password doubling the wait).
+        expect(expectRetryAfter(refused)).toBe(1);
       }
-      expect(waits[1]).toBeGreaterThan(waits[0]);
-      expect(waits[2]).toBeGreaterThan(waits[1]);
       // Other accounts are not held up.
       const other = await signIn(sut.url, bystander.employee.email, TEST_PASSWORD, newAddress());
       expect(other.body.errors).toBeUndefined();
+    });
+
+    it('makes one address guessing an account wait longer and longer, and nobody else', async () => {
+      const { employee } = await factory.person();
+      const guesser = newAddress();
+      for (let i = 0; i < 3; i++) {
+        const wrong = await signIn(sut.url, employee.email, 'wrong-password', guesser);
+        expect(codes(wrong.body)).toEqual(['UNAUTHENTICATED']);
+      }
+      // (Five knocks: with the three failures, as many as the address may fail in an hour.)
+      const waits: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const refused = await signIn(sut.url, employee.email, TEST_PASSWORD, guesser);
+        expect(codes(refused.body)).toEqual(['RATE_LIMITED']);
+        waits.push(expectRetryAfter(refused));
+      }
+      expect(waits).toEqual([2, 4, 8, 16, 32]);
+      // The owner, from their own address, is not locked out by a stranger's guesses.
+      const owner = await signIn(sut.url, employee.email, TEST_PASSWORD, newAddress());
+      expect(owner.body.errors).toBeUndefined();
+    });
+
+    it('checks one password per request: a sign-in must be alone in its operation', async () => {
+      const { employee } = await factory.person();
+      const twice = await fetch(`${sut.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': newAddress() },
+        body: JSON.stringify({
+          query: `mutation($e: String!, $p: String!) {
+            ...A
+            b: login(input: { email: $e, password: $p }) { token }
+          }
+          fragment A on Mutation { a: login(input: { email: $e, password: $p }) { token } }`,
+          variables: { e: employee.email, p: TEST_PASSWORD },
+        }),
+      });
+      const body = (await twice.json()) as any;
+      expect(body.data).toBeNull();
+      expect(body.errors.map((e: any) => e.extensions)).toEqual([
+        { code: 'BAD_USER_INPUT', field: 'login' },
+      ]);
+      // No password was checked: the account's attempts are untouched.
+      expect(Number(twice.headers.get(STATEMENT_COUNT_HEADER))).toBe(0);
+    });
+
+    it('counts an IPv6 client by its /64', async () => {
+      const victims = await Promise.all(Array.from({ length: 9 }, () => factory.person()));
+      const prefix = `2001:db8:${(++lastAddress).toString(16)}:1`;
+      for (let i = 0; i < 8; i++) {
+        const wrong = await signIn(
+          sut.url,
+          victims[i].employee.email,
+          'nope',
+          `${prefix}::${i + 1}`,
+        );
+        expect(codes(wrong.body)).toEqual(['UNAUTHENTICATED']);
+      }
+      const sameNetwork = await signIn(
+        sut.url,
+        victims[8].employee.email,
+        TEST_PASSWORD,
+        `${prefix}::ffff`,
+      );
+      expect(codes(sameNetwork.body)).toEqual(['RATE_LIMITED']);
+      const nextNetwork = `2001:db8:${lastAddress.toString(16)}:2::1`;
+      const elsewhere = await signIn(
+        sut.url,
+        victims[8].employee.email,
+        TEST_PASSWORD,
+        nextNetwork,
+      );
+      expect(elsewhere.body.errors).toBeUndefined();
     });
 
     it('does not count successful sign-ins, and forgets an account’s failures once it signs in', async () => {
@@ -201,17 +283,17 @@ describe('Rate limits', () => {
 
     it('limits failures per address, across accounts, leaving other addresses alone', async () => {
       const sprayer = newAddress();
-      const victims = await Promise.all([1, 2, 3, 4, 5].map(() => factory.person()));
-      for (const victim of victims.slice(0, 4)) {
+      const victims = await Promise.all(Array.from({ length: 9 }, () => factory.person()));
+      for (const victim of victims.slice(0, 8)) {
         const wrong = await signIn(sut.url, victim.employee.email, 'Winter2026!', sprayer);
         expect(codes(wrong.body)).toEqual(['UNAUTHENTICATED']);
       }
-      const refused = await signIn(sut.url, victims[4].employee.email, TEST_PASSWORD, sprayer);
+      const refused = await signIn(sut.url, victims[8].employee.email, TEST_PASSWORD, sprayer);
       expect(codes(refused.body)).toEqual(['RATE_LIMITED']);
       expectRetryAfter(refused);
       const elsewhere = await signIn(
         sut.url,
-        victims[4].employee.email,
+        victims[8].employee.email,
         TEST_PASSWORD,
         newAddress(),
       );
@@ -252,6 +334,17 @@ describe('Rate limits', () => {
       expect(refusals.totalCount).toBeLessThanOrEqual(20);
       expect(refusals.nodes[0].payload).toMatchObject({ operation: 'Mutation.createTeam' });
     });
+  });
+
+  it('refuses the published demo password in production, whoever has it', async () => {
+    const production = await startTestApp({ NODE_ENV: 'production', SQL_STATEMENT_HEADER: 'true' });
+    try {
+      const demo = await new Factory(production).person({ password: 'demo-password' });
+      const refused = await signIn(production.url, demo.employee.email, 'demo-password', '');
+      expect(codes(refused.body)).toEqual(['UNAUTHENTICATED']);
+    } finally {
+      await production.close();
+    }
   });
 
   it('shares the counts between instances through Redis', async () => {

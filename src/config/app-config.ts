@@ -9,6 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import proxyAddr from 'proxy-addr';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -51,6 +52,75 @@ export const SIGNING_SECRET_FILE = 'jwt.secret';
 
 /** Variables whose values never appear in messages. */
 const SECRET_VARIABLES = new Set(['JWT_SECRET']);
+
+/** A value as a message may show it: secrets hidden, passwords in URLs masked. */
+function shown(name: string, value: unknown): string {
+  if (SECRET_VARIABLES.has(name)) return '(hidden)';
+  const text = JSON.stringify(value);
+  return typeof value === 'string' ? text.replace(/(\/\/[^/:@\s]*:)[^@\s]*@/, '$1***@') : text;
+}
+
+/**
+ * What is wrong with a signing secret: surrounding whitespace anywhere (a copy-and-paste slip
+ * that would make the key differ from the one meant); in production, one the source has
+ * published (whitespace aside) or a placeholder with hardly any distinct characters.
+ */
+function secretProblems(secret: string | undefined, nodeEnv: NodeEnv): string[] {
+  if (secret === undefined) return [];
+  const problems: string[] = [];
+  if (secret !== secret.trim()) {
+    problems.push('JWT_SECRET=(hidden): must not begin or end with whitespace');
+  }
+  if (nodeEnv !== 'production') return problems;
+  if (isPublishedSecret(secret) || isPublishedSecret(secret.trim())) {
+    problems.push(
+      'JWT_SECRET=(hidden): this secret has been published in the source code; ' +
+        'generate your own, e.g. `openssl rand -base64 48`',
+    );
+  } else if (new Set(secret).size < MIN_DISTINCT_SECRET_CHARACTERS) {
+    problems.push(
+      `JWT_SECRET=(hidden): fewer than ${MIN_DISTINCT_SECRET_CHARACTERS} distinct characters, ` +
+        'a placeholder rather than a secret; generate one, e.g. `openssl rand -base64 48`',
+    );
+  }
+  return problems;
+}
+
+/** A random secret of 32 characters has about 20 distinct ones; a placeholder has few. */
+const MIN_DISTINCT_SECRET_CHARACTERS = 12;
+
+/**
+ * Express's `trust proxy`: false, a number of proxy hops, or the proxies' addresses (checked
+ * here, so a typo stops the service with a message rather than inside Express). `true` trusts
+ * every hop, so any client behind an appending proxy could choose its own address: refused in
+ * production.
+ */
+function parseTrustProxy(
+  value: string,
+  nodeEnv: NodeEnv,
+  problems: string[],
+): boolean | number | string {
+  const setting = value.trim();
+  const named = setting.toLowerCase();
+  if (named === 'false') return false;
+  if (named === 'true') {
+    if (nodeEnv === 'production') {
+      problems.push(
+        `TRUST_PROXY="${setting}": trusts every hop, so clients could choose their own address; ` +
+          'give the number of proxies in front of the service, or their addresses',
+      );
+    }
+    return true;
+  }
+  if (/^\d+$/.test(setting)) return Number(setting);
+  const addresses = setting.split(',').map((a) => a.trim());
+  try {
+    proxyAddr.compile(addresses);
+  } catch (error) {
+    problems.push(`TRUST_PROXY=${JSON.stringify(value)}: ${(error as Error).message}`);
+  }
+  return addresses.join(',');
+}
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -165,12 +235,19 @@ class EnvironmentVariables {
   @Max(1_000_000)
   RATE_LIMIT_IP_PER_MINUTE = 1_200;
 
-  /** Failed sign-ins an account may make before each further attempt waits (doubling). */
+  /** Failed sign-ins to an account, from any address, before every attempt waits (doubling). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(1_000_000)
-  LOGIN_FAILURES_PER_ACCOUNT = 5;
+  LOGIN_FAILURES_PER_ACCOUNT = 50;
+
+  /** Failed sign-ins to an account from one address before that address's attempts wait. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_FAILURES_PER_ACCOUNT_ADDRESS = 5;
 
   /** Failed sign-ins an hour per client address, whatever the accounts. */
   @Transform(toInt)
@@ -232,12 +309,14 @@ export interface AppConfig {
   };
   /**
    * Requests a minute per signed-in employee and per client address; failed sign-ins per
-   * account before attempts must wait, and an hour per address.
+   * account (from any address, and from one) before attempts must wait, and an hour per
+   * address.
    */
   readonly rateLimit: {
     readonly perUser: number;
     readonly perIp: number;
     readonly signInFailuresPerAccount: number;
+    readonly signInFailuresPerAccountAddress: number;
     readonly signInFailuresPerAddress: number;
   };
   /** Express's `trust proxy` setting. */
@@ -266,15 +345,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(vars, { forbidUnknownValues: true });
   const problems = errors.map((e) => {
     const messages = Object.values(e.constraints ?? {}).join('; ');
-    const value = SECRET_VARIABLES.has(e.property) ? '(hidden)' : JSON.stringify(e.value);
-    return `${e.property}=${value}: ${messages}`;
+    return `${e.property}=${shown(e.property, e.value)}: ${messages}`;
   });
-  if (vars.NODE_ENV === 'production' && vars.JWT_SECRET && isPublishedSecret(vars.JWT_SECRET)) {
-    problems.push(
-      'JWT_SECRET=(hidden): this secret has been published in the source code; ' +
-        'generate your own, e.g. `openssl rand -base64 48`',
-    );
-  }
+  // Set but empty: a deployment that meant to say something (an empty NODE_ENV would quietly
+  // run as development, introspection and all).
+  if (env.NODE_ENV === '') problems.push('NODE_ENV="": set development, test or production');
+  problems.push(...secretProblems(vars.JWT_SECRET, vars.NODE_ENV));
+  const trustProxy = parseTrustProxy(vars.TRUST_PROXY, vars.NODE_ENV, problems);
   // In production, the identity provider's keys must come over TLS.
   for (const name of ['OIDC_ISSUER', 'OIDC_JWKS_URL'] as const) {
     const value = vars[name];
@@ -317,16 +394,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perUser: vars.RATE_LIMIT_PER_MINUTE,
       perIp: vars.RATE_LIMIT_IP_PER_MINUTE,
       signInFailuresPerAccount: vars.LOGIN_FAILURES_PER_ACCOUNT,
+      signInFailuresPerAccountAddress: vars.LOGIN_FAILURES_PER_ACCOUNT_ADDRESS,
       signInFailuresPerAddress: vars.LOGIN_FAILURES_PER_ADDRESS,
     },
-    trustProxy:
-      vars.TRUST_PROXY === 'true'
-        ? true
-        : vars.TRUST_PROXY === 'false'
-          ? false
-          : /^\d+$/.test(vars.TRUST_PROXY)
-            ? Number(vars.TRUST_PROXY)
-            : vars.TRUST_PROXY,
+    trustProxy,
     oidc:
       vars.OIDC_ISSUER && vars.OIDC_AUDIENCE
         ? {

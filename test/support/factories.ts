@@ -24,6 +24,8 @@ export interface PersonOptions {
   leads?: TeamEntity[];
   weeklyCapacityHours?: number;
   skills?: { name: string; level: number }[];
+  /** TEST_PASSWORD unless given. */
+  password?: string;
 }
 
 /** Builds data through the services (every rule applies) and signs people in without argon2 round trips. */
@@ -54,7 +56,7 @@ export class Factory {
         name: unique('Person'),
         email: `${randomUUID()}@example.test`,
         title: 'Tester',
-        password: TEST_PASSWORD,
+        password: options.password ?? TEST_PASSWORD,
         homeTeamId: team.id,
         weeklyCapacityHours: options.weeklyCapacityHours ?? 8,
         isAdmin: options.isAdmin ?? false,

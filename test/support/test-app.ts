@@ -36,6 +36,7 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
     RATE_LIMIT_PER_MINUTE: '1000000',
     RATE_LIMIT_IP_PER_MINUTE: '1000000',
     LOGIN_FAILURES_PER_ACCOUNT: '1000000',
+    LOGIN_FAILURES_PER_ACCOUNT_ADDRESS: '1000000',
     LOGIN_FAILURES_PER_ADDRESS: '1000000',
     ...env,
   });

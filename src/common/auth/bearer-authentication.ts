@@ -13,4 +13,7 @@ export interface VerifiedBearer {
 export abstract class BearerAuthentication {
   /** UNAUTHENTICATED (a DomainError) when the token is missing, invalid, expired or unknown. */
   abstract verify(authorization: unknown): Promise<VerifiedBearer>;
+
+  /** Whom the token verifiably names, for the rate limits (as over HTTP); no database read. */
+  abstract subjectOf(authorization: unknown): Promise<string | undefined>;
 }

@@ -19,6 +19,8 @@ import type { RateLimits } from '../rate-limit/rate-limits.js';
 /** What the GraphQL endpoint needs from the rest of the service. */
 export interface GraphQLDependencies {
   rateLimits: RateLimits;
+  /** Whom a bearer token verifiably names, for the per-employee limit. */
+  rateLimitSubject: (authorization: string | undefined) => Promise<string | undefined>;
   /** Keeps a record of a FORBIDDEN answer. */
   recordRefusal: (refusal: RefusalRecord) => Promise<void>;
 }
@@ -27,7 +29,7 @@ const logger = new Logger('GraphQL');
 
 export function graphqlOptions(
   config: AppConfig,
-  { rateLimits, recordRefusal }: GraphQLDependencies,
+  { rateLimits, rateLimitSubject, recordRefusal }: GraphQLDependencies,
 ): Omit<ApolloDriverConfig, 'driver'> {
   const report = (error: unknown, requestId?: unknown) =>
     logger.error(
@@ -64,7 +66,7 @@ export function graphqlOptions(
       // resolves fields without wrapping each one.
       ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,
-      rateLimitPlugin(rateLimits),
+      rateLimitPlugin(rateLimits, rateLimitSubject),
       refusalLogPlugin(recordRefusal),
       unexpectedErrorLog(report),
       subscriptionsOverHttpRefused,

@@ -54,6 +54,8 @@ interface Connection {
   /** Set once `connection_init` carried a valid token. */
   employeeId?: string;
   authorization?: string;
+  /** Whom its subscriptions are counted for by the rate limits (as over HTTP). */
+  rateLimitSubject?: string;
   expiryTimer?: NodeJS.Timeout;
   /**
    * Its subscriptions, by id, from the subscribe message until the operation has ended (the
@@ -270,7 +272,7 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
   ): Promise<ExecutionArgs | GraphQLError[]> {
     const { connection } = ctx.extra;
     try {
-      await this.limits.countEmployee(connection, connection.authorization);
+      await this.limits.countEmployee(connection.rateLimitSubject ?? connection.employeeId!);
     } catch (error) {
       return [asGraphQLError(error)];
     }
@@ -298,11 +300,14 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
     const { connection } = ctx.extra;
     const authorization = connectionAuthorization(ctx.connectionParams);
     let verified;
+    let rateLimitSubject;
     try {
       verified = await this.bearer.verify(authorization);
+      rateLimitSubject = await this.bearer.subjectOf(authorization);
     } catch {
       return false; // 4403 Forbidden
     }
+    // From here on nothing is awaited: the count below cannot be raced past its cap.
     const employeeId = verified.actor.id;
     if ((this.connectionsByEmployee.get(employeeId) ?? 0) >= MAX_CONNECTIONS_PER_EMPLOYEE) {
       connection.socket.close(4429, 'Too many connections');
@@ -312,6 +317,7 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
     increment(this.connectionsByEmployee, employeeId);
     connection.employeeId = employeeId;
     connection.authorization = authorization;
+    connection.rateLimitSubject = rateLimitSubject;
     const expire = (): void => {
       const left = verified.expiresAt.getTime() - Date.now();
       if (left > 0) connection.expiryTimer = setTimeout(expire, Math.min(left, MAX_TIMER_MS));

@@ -1,4 +1,3 @@
-import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import { once } from 'node:events';
 import {
   Inject,
@@ -9,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Redis } from 'ioredis';
-import { decodeJwt, jwtVerify } from 'jose';
+import ipaddr from 'ipaddr.js';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -29,9 +28,10 @@ export const MAX_SIGN_IN_WAIT_SECONDS = 15 * MINUTE;
 
 /**
  * The counters behind the rate limits: every request per client address and calls per
- * signed-in employee (one-minute windows), and failed sign-ins per account (a growing wait)
- * and per address (an hourly allowance). In Redis when REDIS_URL is set, so that every instance
- * shares them (in memory if Redis fails), else in this instance's memory.
+ * signed-in employee (one-minute windows); failed sign-ins per account, per account from one
+ * address (each a growing wait) and per address (an hourly allowance). In Redis when REDIS_URL
+ * is set, so that every instance shares them (in memory if Redis fails), else in this
+ * instance's memory. Callers say who is counted: a verified subject, never a token's claim.
  */
 @Injectable()
 export class RateLimits implements OnModuleInit, OnApplicationShutdown {
@@ -39,15 +39,11 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
   private readonly redis?: Redis;
   private readonly address: RateLimiterAbstract;
   private readonly employee: RateLimiterAbstract;
-  /** An account's sign-in attempts since its last success (a day at most). */
-  private readonly accountAttempts: RateLimiterAbstract;
-  /** One attempt per wait once an account has used its free failures. */
-  private readonly accountGate: RateLimiterAbstract;
+  /** Sign-in attempts since the last success: an account's, and an account's from one address. */
+  private readonly attempts: RateLimiterAbstract;
+  /** One attempt per wait once the free failures are used. */
+  private readonly gate: RateLimiterAbstract;
   private readonly addressFailures: RateLimiterAbstract;
-  /** Imported once: given bytes, jose would import the key again on every verification. */
-  private readonly secret: KeyObject;
-  /** Each request's verified key, so that it is verified once however it is counted. */
-  private readonly keys = new WeakMap<object, Promise<string | undefined>>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     if (config.redisUrl) {
@@ -69,10 +65,9 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
     const { rateLimit } = config;
     this.address = limiter('address', rateLimit.perIp);
     this.employee = limiter('employee', rateLimit.perUser);
-    this.accountAttempts = limiter('sign-in:account', Number.MAX_SAFE_INTEGER, DAY);
-    this.accountGate = limiter('sign-in:account-gate', 1);
+    this.attempts = limiter('sign-in:attempts', Number.MAX_SAFE_INTEGER, DAY);
+    this.gate = limiter('sign-in:gate', 1);
     this.addressFailures = limiter('sign-in:address', rateLimit.signInFailuresPerAddress, HOUR);
-    this.secret = createSecretKey(Buffer.from(config.jwt.secret));
   }
 
   /** Counts in Redis from the first request (until it answers, the memory insurance would). */
@@ -91,7 +86,8 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
   /** Express middleware: every request but health checks counts against its address. */
   addressMiddleware() {
     return (req: Request, res: Response, next: NextFunction): void => {
-      if (req.path === '/health') return next();
+      // Health probes are exempt, as GETs only: any other method would be a way around.
+      if (req.path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) return next();
       this.countAddress(addressOf(req)).then(
         () => next(),
         (error: unknown) => {
@@ -122,82 +118,63 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
 
   /** One request (or WebSocket message) from a client address. */
   countAddress(address: string): Promise<void> {
-    return this.consume(this.address, address);
+    return this.consume(this.address, clientKey(address));
   }
 
   /**
-   * Counts `calls` against the employee the bearer token was verifiably issued to (nothing
-   * for a token that does not verify: the access guard refuses it, the address counted it).
-   * `request` is what the token came with (an HTTP request, a WebSocket connection), so that
-   * one request counted several times verifies its token once.
+   * `calls` by the employee a verified token names (its subject: an employee id, or an
+   * identity provider's verified e-mail), never by what an unverified token claims.
    */
-  async countEmployee(
-    request: object,
-    authorization: string | undefined,
-    calls = 1,
-  ): Promise<void> {
-    let key = this.keys.get(request);
-    if (!key) {
-      key = this.employeeKey(authorization);
-      this.keys.set(request, key);
-    }
-    const employee = await key;
-    if (employee) await this.consume(this.employee, employee, calls);
+  async countEmployee(subject: string, calls = 1): Promise<void> {
+    await this.consume(this.employee, subject, calls);
   }
 
   /**
    * Counts a sign-in attempt before any password is checked, refusing it when the address has
-   * used up its failures or the account must wait: an account's first
-   * `signInFailuresPerAccount` attempts since its last success are free; after that, one
-   * attempt per wait, and the wait doubles with every attempt (up to 15 minutes), so spraying
-   * one account from many addresses gains nothing. Counting first keeps concurrent attempts
-   * honest; `signInSucceeded` takes the counts back.
+   * used up its failures or the account must wait. Two tiers: from one address, an account's
+   * first `signInFailuresPerAccountAddress` attempts since its last success are free, then one
+   * attempt per wait, doubling with every attempt (knocking makes that address wait longer,
+   * nobody else); across addresses, the first `signInFailuresPerAccount` are free, then one
+   * attempt per doubling wait for everyone (only attempts that reach a password count there, so
+   * nobody can keep an account shut by knocking). Up to 15 minutes. Counting first keeps
+   * concurrent attempts honest; `signInSucceeded` takes the counts back.
    */
   async countSignIn(account: string, address: string): Promise<void> {
-    await this.consume(this.addressFailures, address);
-    const { consumedPoints: attempts } = await this.accountAttempts.penalty(account);
-    const free = this.config.rateLimit.signInFailuresPerAccount;
-    if (attempts < free) return;
-    const wait = Math.min(2 ** (attempts - free), MAX_SIGN_IN_WAIT_SECONDS);
-    try {
-      await this.accountGate.consume(account, 1, { customDuration: wait });
-    } catch (refusal) {
-      if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      // Knocking while the account waits makes it wait longer, from now.
-      await this.accountGate.block(account, wait);
-      throw refusedFor(wait);
-    }
+    const client = clientKey(address);
+    const { signInFailuresPerAccount, signInFailuresPerAccountAddress } = this.config.rateLimit;
+    await this.consume(this.addressFailures, client);
+    await this.throttle(`${account}|${client}`, signInFailuresPerAccountAddress, true);
+    await this.throttle(account, signInFailuresPerAccount, false);
   }
 
   /** A right password: it was never a failure, and the account starts afresh. */
   async signInSucceeded(account: string, address: string): Promise<void> {
+    const client = clientKey(address);
     await Promise.all([
-      this.addressFailures.reward(address, 1),
-      this.accountAttempts.delete(account),
-      this.accountGate.delete(account),
+      this.addressFailures.reward(client, 1),
+      ...[`${account}|${client}`, account].flatMap((key) => [
+        this.attempts.delete(key),
+        this.gate.delete(key),
+      ]),
     ]);
   }
 
-  /**
-   * Our own tokens: the verified subject (a forged token naming someone else counts for nobody,
-   * so it cannot use up their allowance). Identity-provider tokens: a digest of the token.
-   */
-  private async employeeKey(authorization: string | undefined): Promise<string | undefined> {
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-    if (!token) return undefined;
+  /** One attempt more under `key`: free up to `free`, then one per doubling wait. */
+  private async throttle(key: string, free: number, knockingCounts: boolean): Promise<void> {
+    const { consumedPoints: attempts } = await this.attempts.penalty(key);
+    if (attempts < free) return;
+    const wait = Math.min(2 ** (attempts - free), MAX_SIGN_IN_WAIT_SECONDS);
     try {
-      if (this.config.oidc && decodeJwt(token).iss === this.config.oidc.issuer) {
-        return `oidc:${createHash('sha256').update(token).digest('base64url')}`;
+      await this.gate.consume(key, 1, { customDuration: wait });
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      if (knockingCounts) {
+        // Knocking while waiting makes the knocker wait longer, from now.
+        await this.gate.block(key, wait);
+        throw refusedFor(wait);
       }
-      const { issuer, audience } = this.config.jwt;
-      const { payload } = await jwtVerify(token, this.secret, {
-        issuer,
-        audience,
-        algorithms: ['HS256'],
-      });
-      return typeof payload.sub === 'string' ? payload.sub : undefined;
-    } catch {
-      return undefined; // not a valid token: the access guard refuses it, the address counts it
+      await this.attempts.reward(key, 1);
+      throw refusedFor(Math.ceil(refusal.msBeforeNext / 1000));
     }
   }
 
@@ -216,4 +193,17 @@ const refusedFor = (seconds: number): DomainError => rateLimited(Math.max(1, sec
 /** The client's address: the connection's, or the proxy's view of it with TRUST_PROXY. */
 export function addressOf(req: Request): string {
   return req.ip ?? req.socket?.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Who a client address counts as: an IPv4 address itself (an IPv4-mapped IPv6 one too), an
+ * IPv6 address by its /64, which one household or machine usually holds whole.
+ */
+export function clientKey(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  return `${v6.toNormalizedString().split(':').slice(0, 4).join(':')}::/64`;
 }

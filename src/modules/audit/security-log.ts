@@ -13,7 +13,7 @@ export interface FailedSignIn {
   email: string;
   employeeId?: string;
   address: string;
-  reason: 'wrong password' | 'unknown e-mail' | 'throttled';
+  reason: 'wrong password' | 'unknown e-mail' | 'throttled' | 'published password';
 }
 
 export interface Refusal {

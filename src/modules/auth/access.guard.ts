@@ -14,7 +14,8 @@ import { forbidden } from '../../common/errors/domain-error.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { AuthService } from './auth.service.js';
 
-export type AuthenticatedRequest = Request & { actor?: Actor };
+/** An HTTP request once the guards have run: whom it acts for, and whom it was counted for. */
+export type AuthenticatedRequest = Request & { actor?: Actor; rateLimitSubject?: string };
 
 /**
  * The one place that decides who may call what (registered globally). Every query, mutation

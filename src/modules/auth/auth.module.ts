@@ -10,6 +10,7 @@ import { EmployeeModule } from '../employee/employee.module.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
+import { RateLimitGuard } from './rate-limit.guard.js';
 import { OidcVerifier } from './oidc.verifier.js';
 import { TokenService } from './token.service.js';
 
@@ -31,6 +32,8 @@ import { TokenService } from './token.service.js';
     OidcVerifier,
     AuthService,
     AuthResolver,
+    // The per-employee limit first: a flood is refused before the access guard reads anything.
+    { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: BearerAuthentication, useExisting: AuthService },
   ],

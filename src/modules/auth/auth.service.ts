@@ -12,6 +12,9 @@ import { RateLimits } from '../../common/rate-limit/rate-limits.js';
 import { AuditService } from '../audit/audit.service.js';
 import { SecurityLog } from '../audit/security-log.js';
 import { EmployeeService } from '../employee/employee.service.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { InjectConfig } from '../../config/config.module.js';
+import { DEMO_PASSWORD } from '../seed/demo-organisation.js';
 import type { LoginInput } from './dto/login.input.js';
 import type { LoginPayload } from './login.payload.js';
 import { OidcVerifier } from './oidc.verifier.js';
@@ -28,12 +31,13 @@ export class AuthService implements BearerAuthentication {
     private readonly securityLog: SecurityLog,
     private readonly limits: RateLimits,
     private readonly dataSource: DataSource,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /**
    * One answer for an unknown e-mail and a wrong password, in about the same time. Throttled
    * per account and per address before any password is checked (RATE_LIMITED); failures are
-   * recorded.
+   * recorded. In production the demo password is refused for everyone.
    */
   async login(input: LoginInput, address: string): Promise<LoginPayload> {
     const { email } = input;
@@ -47,8 +51,15 @@ export class AuthService implements BearerAuthentication {
     const valid = credentials
       ? await verifyPassword(credentials.passwordHash, input.password)
       : await verifyAgainstDecoy(input.password);
-    if (!credentials || !valid) {
-      const reason = credentials ? 'wrong password' : 'unknown e-mail';
+    // Demo people (seeded where the service was once tried out) have a published password:
+    // in production it opens nothing, whoever holds it.
+    const published = this.config.nodeEnv === 'production' && input.password === DEMO_PASSWORD;
+    if (!credentials || !valid || published) {
+      const reason = !credentials
+        ? 'unknown e-mail'
+        : published
+          ? 'published password'
+          : 'wrong password';
       await this.securityLog.failedSignIn({ email, employeeId: credentials?.id, address, reason });
       throw unauthenticated('Wrong e-mail or password');
     }
@@ -104,6 +115,22 @@ export class AuthService implements BearerAuthentication {
    */
   async authenticate(authorization: unknown): Promise<Actor> {
     return (await this.verify(authorization)).actor;
+  }
+
+  /**
+   * Whom a bearer token verifiably names, for the rate limits: our tokens' employee id, an
+   * identity provider's verified e-mail; no database read; undefined if it does not verify
+   * (a forged token naming someone counts for nobody, so it cannot use up their allowance).
+   */
+  async subjectOf(authorization: unknown): Promise<string | undefined> {
+    const token = TokenService.fromAuthorization(authorization);
+    if (!token) return undefined;
+    try {
+      if (this.oidc.issued(token)) return `oidc:${(await this.oidc.verify(token)).email}`;
+      return (await this.tokens.verify(token)).employeeId;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The actor behind a bearer token, and when the token expires. */

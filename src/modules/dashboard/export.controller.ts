@@ -54,7 +54,9 @@ export class ExportController {
     do {
       // The rate-limit guard counted the request, so its first page; each further page read
       // counts as one more call, so that a big export costs what paging the API would.
-      if (after) await this.rateLimits.countEmployee(request, request.headers.authorization);
+      if (after && request.rateLimitSubject) {
+        await this.rateLimits.countEmployee(request.rateLimitSubject);
+      }
       const page = await this.outcomes.outcomes(filter, query.sort, PAGE, after);
       if (page.totals.initiativeCount > MAX_EXPORT_ROWS) {
         // No one parameter is at fault: any of the filters narrows it.
