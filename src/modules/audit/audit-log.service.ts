@@ -28,7 +28,7 @@ export class AuditLogService {
       (sql, p) => this.dataSource.query(sql, p),
       {
         select: `id, seq, actor_id AS "actorId", action, subject_type AS "subjectType", subject_id AS "subjectId", payload, at`,
-        from: 'event',
+        from: 'public.event',
         where,
         params,
         orderBy: ['seq'],
