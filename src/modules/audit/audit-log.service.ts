@@ -31,7 +31,7 @@ export class AuditLogService {
         from: 'public.event',
         where,
         params,
-        orderBy: ['seq'],
+        orderBy: [{ sql: 'seq', holds: 'bigint' }],
         descending: true,
         sortKey: (event) => [event.seq],
         map: (row) => ({ ...row, seq: Number(row.seq) }),
