@@ -1,3 +1,6 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { AuditService } from '../src/modules/audit/audit.service.js';
 import { Factory, unique, type Person } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -97,5 +100,162 @@ describe('The audit log (table event)', () => {
       'team.create',
       'test.append',
     ]);
+  });
+  /**
+   * As README recommends running the service: a role that does not own `event`, granted what
+   * the service needs on the tables and nothing on their sequences (identity columns need
+   * none). Roles belong to the whole server, so its name is unique to the run and it is
+   * dropped afterwards.
+   */
+  describe('to a role that does not own it', () => {
+    const role = `mbd_audit_${randomBytes(4).toString('hex')}`;
+    const password = randomBytes(12).toString('hex');
+    let owner: pg.Client;
+    const connections: pg.Client[] = [];
+
+    const connectAsRole = async (): Promise<pg.Client> => {
+      const url = new URL(process.env.TEST_DATABASE_URL!);
+      url.username = role;
+      url.password = password;
+      const client = new pg.Client({ connectionString: url.toString() });
+      connections.push(client);
+      await client.connect();
+      return client;
+    };
+    let service: pg.Client;
+
+    beforeAll(async () => {
+      owner = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await owner.connect();
+      await owner.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+      await owner.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+      await owner.query(
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,
+      );
+      service = await connectAsRole();
+    });
+    afterAll(async () => {
+      await Promise.all(connections.map((client) => client.end()));
+      await owner.query(`DROP OWNED BY ${role}`);
+      await owner.query(`DROP ROLE ${role}`);
+      await owner.end();
+    });
+
+    const eventById = async (id: string): Promise<unknown[]> =>
+      (await owner.query(`SELECT seq FROM event WHERE id = $1`, [id])).rows;
+
+    it('refuses an event that chooses its own seq, before or after drawing one', async () => {
+      const forge = (seq: number) => {
+        const id = randomUUID();
+        return {
+          id,
+          insert: service.query(
+            `INSERT INTO event (seq, id, action, subject_type, payload, at) OVERRIDING SYSTEM VALUE
+             VALUES ($1, $2, 'team.create', 'Team', '{"forged": true}', '2020-01-01T00:00:00Z')`,
+            [seq, id],
+          ),
+        };
+      };
+      // First in its session: no value drawn from the sequence yet.
+      const first = forge(-1);
+      await expect(first.insert).rejects.toMatchObject({
+        code: '428C9',
+        message: expect.stringMatching(/event\.seq is numbered by the database/),
+      });
+      expect(await eventById(first.id)).toEqual([]);
+
+      const drawn = await service.query(
+        `INSERT INTO event (action, subject_type, payload) VALUES ('test.append', 'Test', '{}') RETURNING seq`,
+      );
+      const next = forge(Number(drawn.rows[0].seq) + 1);
+      await expect(next.insert).rejects.toMatchObject({ code: '428C9' });
+      expect(await eventById(next.id)).toEqual([]);
+    });
+
+    it('dates every event at its transaction, whatever the insert says', async () => {
+      await service.query('BEGIN');
+      try {
+        const { rows } = await service.query(
+          `INSERT INTO event (action, subject_type, payload, at)
+           VALUES ('test.backdated', 'Test', '{}', '2020-01-01T00:00:00Z')
+           RETURNING at = now() AS "stampedNow", at < '2021-01-01' AS "backdated"`,
+        );
+        expect(rows).toEqual([{ stampedNow: true, backdated: false }]);
+      } finally {
+        await service.query('ROLLBACK');
+      }
+    });
+
+    it('numbers concurrent inserts of every shape from the sequence, refusing none', async () => {
+      const marker = `test.concurrent.${randomUUID()}`;
+      const clients = [service, ...(await Promise.all([1, 2, 3].map(() => connectAsRole())))];
+      const shapes = [
+        `INSERT INTO event (action, subject_type, payload) VALUES ($1, 'Test', '{}')`,
+        `INSERT INTO event (action, subject_type, payload) VALUES ($1, 'Test', '{}'), ($1, 'Test', '{}'), ($1, 'Test', '{}')`,
+        `INSERT INTO event (action, subject_type, payload)
+         SELECT $1, 'Test', jsonb_build_object('i', i) FROM generate_series(1, 5) AS i ORDER BY random()`,
+        `WITH appended AS (
+           INSERT INTO event (action, subject_type, payload) VALUES ($1, 'Test', '{}') RETURNING seq
+         ) SELECT seq FROM appended`,
+      ];
+      const rounds = 40;
+      const refused: unknown[] = [];
+      // Each connection inserts one statement after another; the connections run side by side.
+      await Promise.all(
+        clients.map(async (client) => {
+          for (let round = 0; round < rounds; round++) {
+            await client.query(shapes[round % shapes.length], [marker]).catch((error: unknown) => {
+              refused.push(error);
+            });
+          }
+        }),
+      );
+      expect(refused).toEqual([]);
+      const { rows } = await owner.query(
+        `SELECT count(*)::int AS events, count(DISTINCT seq)::int AS seqs FROM event WHERE action = $1`,
+        [marker],
+      );
+      const perClient = (rounds / shapes.length) * (1 + 3 + 5 + 1);
+      expect(rows).toEqual([
+        { events: clients.length * perClient, seqs: clients.length * perClient },
+      ]);
+    });
+
+    it('may not create a temporary table, so none can hide event from its connection', async () => {
+      await expect(
+        service.query(`CREATE TEMP TABLE event (LIKE public.event INCLUDING ALL)`),
+      ).rejects.toMatchObject({ code: '42501' });
+      const { rows } = await service.query(`SELECT to_regclass('pg_temp.event') AS shadow`);
+      expect(rows).toEqual([{ shadow: null }]);
+    });
+  });
+
+  it('writes to public.event even where a temporary table named event shadows it', async () => {
+    // The test run's role may still create temporary tables (a superuser, or one granted
+    // TEMPORARY): the service names the table it appends to in full. Rolled back, temporary
+    // table and all, so the pooled connection goes back as it came.
+    const action = `test.shadowed.${randomUUID()}`;
+    const runner = sut.dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      await runner.query(
+        `CREATE TEMP TABLE event (LIKE public.event INCLUDING ALL) ON COMMIT DROP`,
+      );
+      await sut.app.get(AuditService).record(runner.manager, {
+        actorId: admin.employee.id,
+        action,
+        subjectType: 'Test',
+        subjectId: null,
+      });
+      const counts = await runner.query(
+        `SELECT (SELECT count(*)::int FROM public.event WHERE action = $1) AS "inLog",
+                (SELECT count(*)::int FROM pg_temp.event WHERE action = $1) AS "inShadow"`,
+        [action],
+      );
+      expect(counts).toEqual([{ inLog: 1, inShadow: 0 }]);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
   });
 });

@@ -545,12 +545,13 @@ describe('Dashboards', () => {
       expect(csv.status).toBe(200);
       expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
       const [header, row, ...rest] = (await csv.text()).trim().split('\n');
+      // Text quoted, numbers not.
       expect(header).toBe(
-        'team,period_from,period_to,allocated,earned,spent,pledged,refunded,net,balance_now',
+        '"team","period_from","period_to","allocated","earned","spent","pledged","refunded","net","balance_now"',
       );
       expect(row).toMatch(
         new RegExp(
-          `^${team.name},\\d{4}-\\d{2}-\\d{2},\\d{4}-\\d{2}-\\d{2},1000,30,5,200,200,1025,1025$`,
+          `^"${team.name}","\\d{4}-\\d{2}-\\d{2}","\\d{4}-\\d{2}-\\d{2}",1000,30,5,200,200,1025,1025$`,
         ),
       );
       expect(rest).toEqual([]);
@@ -571,8 +572,10 @@ describe('Dashboards', () => {
         },
       );
       const lines = (await outcomes.text()).trim().split('\n');
-      expect(lines[0]).toMatch(/^initiative,status,started,sponsor_team,budget,spent,remaining,/);
-      expect(lines.slice(1).every((line) => line.split(',')[1] === 'COMPLETED')).toBe(true);
+      expect(lines[0]).toMatch(
+        /^"initiative","status","started","sponsor_team","budget","spent","remaining",/,
+      );
+      expect(lines.slice(1).every((line) => line.split(',')[1] === '"COMPLETED"')).toBe(true);
     });
   });
 });

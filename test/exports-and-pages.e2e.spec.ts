@@ -36,6 +36,35 @@ function parseCsv(text: string): string[][] {
 /** A cell a spreadsheet would evaluate: it starts like a formula and is not a plain number. */
 const evaluated = (cell: string) => /^[=+\-@\t\r]/.test(cell) && !/^-?\d+(\.\d+)?$/.test(cell);
 
+/**
+ * The cells of a line as a spreadsheet whose list separator is ';' reads it (Excel and
+ * LibreOffice in German, French, Dutch, Spanish, Italian… locales): quotes honoured, spaces
+ * around a cell trimmed as their import may do.
+ */
+function cellsInSemicolonLocale(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i];
+    if (quoted) {
+      if (char === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ';') {
+      cells.push(cell.trim());
+      cell = '';
+    } else cell += char;
+  }
+  return [...cells, cell.trim()];
+}
+
+/** How a text cell must read: with a leading apostrophe when it starts like a formula. */
+const neutralised = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
 const PAGE = 100;
 
 describe('Exports and pages', () => {
@@ -78,6 +107,9 @@ describe('Exports and pages', () => {
       "+1+cmd|' /C calc'!A0",
       '-2+3',
       '@SUM(A1:A9)',
+      // Harmless where ',' separates cells; where ';' does, unquoted, they split into formulas.
+      "X;=cmd|' /C calc'!A0;",
+      "Calls;@SUM(1+1)*cmd|' /C calc'!A0",
     ];
     let sponsor: TeamEntity;
     let reader: Person;
@@ -85,7 +117,7 @@ describe('Exports and pages', () => {
     beforeAll(async () => {
       // Team names come from admins, idea (so initiative) titles from anyone, metric names
       // from initiative owners.
-      sponsor = await factory.team({ name: `=1+1 ${unique('Team')}`, credits: 10_000 });
+      sponsor = await factory.team({ name: `=1+1;@SUM(1) ${unique('Team')}`, credits: 10_000 });
       const lead = await factory.person({ team: sponsor, leads: [sponsor] });
       reader = await factory.person({ team: sponsor });
       for (const title of HOSTILE) {
@@ -116,19 +148,31 @@ describe('Exports and pages', () => {
       for (const cell of [...outcomeRows, ...pnlRows].flat()) expect(evaluated(cell)).toBe(false);
       // The way spreadsheet tools expect it: a leading apostrophe, the text otherwise intact.
       const titles = outcomeRows.slice(1).map((row) => row[0]);
-      expect(titles.sort()).toEqual(HOSTILE.map((title) => `'${title}`).sort());
+      expect(titles.sort()).toEqual(HOSTILE.map(neutralised).sort());
       expect(outcomeRows[1][3]).toBe(`'${sponsor.name}`);
       expect(pnlRows[1][0]).toBe(`'${sponsor.name}`);
+    });
+
+    it('keeps every text cell whole where a spreadsheet separates cells with semicolons', async () => {
+      for (const path of [
+        `/export/initiative-outcomes.csv?sponsorTeamId=${sponsor.id}`,
+        '/export/team-pnl.csv',
+      ]) {
+        const lines = (await (await get(path, reader)).text()).split('\n').filter(Boolean);
+        const cells = lines.flatMap(cellsInSemicolonLocale);
+        expect(cells.filter(evaluated)).toEqual([]);
+      }
     });
 
     it('leaves numeric cells as numbers', async () => {
       const pnl = parseCsv(await (await get('/export/team-pnl.csv', reader)).text());
       const [header, row] = pnl;
       const net = row[header.indexOf('net')];
-      // 10 000 allocated, 4 × 10 pledged: numbers, unquoted, no apostrophe.
-      expect(net).toBe('9960');
+      // 10 000 allocated, 10 pledged to each hostile idea: numbers, unquoted, no apostrophe.
+      const pledged = 10 * HOSTILE.length;
+      expect(net).toBe(String(10_000 - pledged));
       const raw = await (await get('/export/team-pnl.csv', reader)).text();
-      expect(raw).toContain(',10000,0,0,40,0,9960,9960');
+      expect(raw).toContain(`,10000,0,0,${pledged},0,${10_000 - pledged},${10_000 - pledged}`);
     });
   });
 

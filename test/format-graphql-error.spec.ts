@@ -43,6 +43,26 @@ describe(createGraphQLErrorFormatter.name, () => {
     expect(JSON.stringify(result)).not.toMatch(/secret_table|duplicate key|INSERT/);
   });
 
+  it.each([
+    ['22003', 'value "10000000000" is out of range for type integer'],
+    ['22007', 'invalid input syntax for type timestamp with time zone: "not a time"'],
+    ['22008', 'date/time field value out of range: "2026-02-30"'],
+  ])(
+    'answers a value PostgreSQL cannot hold (%s) as BAD_USER_INPUT, not as a fault',
+    (code, text) => {
+      const driverError = Object.assign(new Error(text), { code, severity: 'ERROR' });
+      const [formatted, error] = fromResolver(
+        new QueryFailedError('SELECT * FROM secret_table WHERE x > $1', [], driverError),
+      );
+      const result = sut(formatted.toJSON(), error);
+      expect(result.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+      expect(JSON.stringify(result)).not.toMatch(
+        /secret_table|out of range|invalid input|"not a time"/,
+      );
+      expect(reported).toEqual([]);
+    },
+  );
+
   it('turns anything unexpected into INTERNAL_SERVER_ERROR, reporting it to the log only', () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
     const [formatted, error] = fromResolver(bug);

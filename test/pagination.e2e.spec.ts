@@ -1,6 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { TeamEntity } from '../src/modules/team/team.entity.js';
 import { Factory, type Person } from './support/factories.js';
+import { Ideas } from './support/ideas.js';
+import { expectOk, Market } from './support/market.js';
 import { startTestApp, type GraphQLResponse, type TestApp } from './support/test-app.js';
+
+/** A cursor as the service encodes one, of any JSON text: base64url. */
+const forgedCursor = (json: string): string => Buffer.from(json).toString('base64url');
+
+/** What each sort column holds, and values a forger might put in its place. */
+const KEYS = {
+  bigint: { valid: 1, forged: ['1e19', '1.5', '"1"', 'null', '1e400'] },
+  integer: { valid: 1, forged: ['1e10', '1.5', '"1"'] },
+  double: { valid: 12.5, forged: ['"12.5"', 'null', '1e400'] },
+  text: { valid: 'M', forged: ['5', '"a\\u0000b"'] },
+  uuid: { valid: randomUUID(), forged: ['"not-a-uuid"', '5'] },
+  timestamp: {
+    valid: '2026-01-31T09:00:00.000000Z',
+    forged: [
+      '"not a time"',
+      '"2026-02-30T09:00:00.000000Z"',
+      '"294277-01-01T00:00:00.000000Z"',
+      '"2026-01-31T09:00:00Z; DROP"',
+      '5',
+    ],
+  },
+} as const;
+type Key = keyof typeof KEYS;
+
+/** Every forged cursor for a list sorted by `keys`: malformed, or one key holding what its column cannot. */
+function forgedCursors(keys: Key[]): string[] {
+  const valid = keys.map((key) => JSON.stringify(KEYS[key].valid));
+  const shapes = ['not a cursor', '{}', '[]', `[${[...valid, '1'].join(',')}]`];
+  const values = keys.flatMap((key, i) =>
+    KEYS[key].forged.map((bad) => `[${valid.map((v, j) => (j === i ? bad : v)).join(',')}]`),
+  );
+  return [...shapes, ...values];
+}
 
 describe('Cursor pagination', () => {
   let sut: TestApp;
@@ -135,5 +172,223 @@ describe('Cursor pagination', () => {
       edges: [],
       pageInfo: { hasNextPage: false, endCursor: null },
     });
+  });
+  describe('a cursor on every list that takes one', () => {
+    const people: Record<'admin' | 'owner' | 'worker' | 'lead', Person> = {} as never;
+    const ids: Record<'idea' | 'initiative' | 'need' | 'engagement' | 'team', string> = {} as never;
+
+    /** Something on every list, so that each hands out a cursor of its own. */
+    beforeAll(async () => {
+      const factory = new Factory(sut);
+      const ideas = new Ideas(sut);
+      const market = new Market(sut, factory);
+      const sponsor = await factory.team({ credits: 10_000 });
+      people.admin = await factory.admin();
+      people.owner = await factory.person();
+      people.worker = await factory.person({ skills: [{ name: 'Cursor forging', level: 3 }] });
+      people.lead = await factory.person({ team: sponsor, leads: [sponsor] });
+      ids.team = sponsor.id;
+      ids.idea = await ideas.submitted(people.owner, sponsor, 100);
+      ids.initiative = await ideas.initiative(people.owner, sponsor, people.lead, [
+        { lead: people.lead, team: sponsor, amount: 100 },
+      ]);
+      const metric = await sut.gql(
+        `mutation($id: ID!) { defineOutcomeMetric(input: { initiativeId: $id, name: "Calls", baseline: 0, target: 10, direction: HIGHER_IS_BETTER }) { metric { id } } }`,
+        { id: ids.initiative },
+        people.owner.token,
+      );
+      expectOk(metric);
+      expectOk(
+        await sut.gql(
+          `mutation($id: ID!) { recordMeasurement(input: { metricId: $id, value: 4, at: "2026-01-31T09:00:00.123Z" }) { measurement { at } } }`,
+          { id: metric.data!.defineOutcomeMetric.metric.id },
+          people.owner.token,
+        ),
+      );
+      const initiativeNeed = await sut.gql(
+        `mutation($id: ID!) { postNeed(input: { buyerInitiativeId: $id, title: "Help", hoursPerWeek: 1, weeks: 1, ratePerHour: 10 }) { need { id } } }`,
+        { id: ids.initiative },
+        people.owner.token,
+      );
+      expectOk(initiativeNeed);
+      ids.need = await market.postNeed(people.lead, sponsor);
+      ids.engagement = await market.engage(people.lead, await market.bid(people.worker, ids.need));
+      expectOk(await market.logTime(people.worker, ids.engagement, 1));
+      for (const [subjectType, subjectId] of [
+        ['IDEA', ids.idea],
+        ['INITIATIVE', ids.initiative],
+        ['NEED', ids.need],
+      ]) {
+        expectOk(
+          await sut.gql(
+            `mutation($type: CommentSubject!, $id: ID!) { commentOn(input: { subjectType: $type, subjectId: $id, body: "Noted" }) { comment { id } } }`,
+            { type: subjectType, id: subjectId },
+            people.owner.token,
+          ),
+        );
+      }
+    });
+
+    const PAGE = '(first: 1, after: $after) { pageInfo { endCursor } }';
+    /** Each list, the sort columns its cursor holds, who reads it, and how. */
+    const LISTS: { list: string; keys: Key[]; as: keyof typeof people; query: string }[] = [
+      { list: 'auditLog', keys: ['bigint'], as: 'admin', query: `auditLog${PAGE}` },
+      { list: 'employees', keys: ['text', 'uuid'], as: 'admin', query: `employees${PAGE}` },
+      { list: 'skills', keys: ['text', 'uuid'], as: 'admin', query: `skills${PAGE}` },
+      { list: 'teams', keys: ['text', 'uuid'], as: 'admin', query: `teams${PAGE}` },
+      { list: 'ideas', keys: ['bigint'], as: 'owner', query: `ideas${PAGE}` },
+      {
+        list: 'ideas',
+        keys: ['integer', 'bigint'],
+        as: 'owner',
+        query: `ideas${PAGE.replace('(', '(sort: MOST_ENDORSED, ')}`,
+      },
+      {
+        list: 'ideas',
+        keys: ['bigint', 'bigint'],
+        as: 'owner',
+        query: `ideas${PAGE.replace('(', '(sort: MOST_FUNDED, ')}`,
+      },
+      { list: 'initiatives', keys: ['bigint'], as: 'owner', query: `initiatives${PAGE}` },
+      {
+        list: 'initiativeOutcomes',
+        keys: ['double', 'bigint'],
+        as: 'owner',
+        query: `initiativeOutcomes(first: 1, after: $after) { initiatives { pageInfo { endCursor } } }`,
+      },
+      {
+        list: 'initiativeOutcomes',
+        keys: ['bigint', 'bigint'],
+        as: 'owner',
+        query: `initiativeOutcomes(sort: SPENT, first: 1, after: $after) { initiatives { pageInfo { endCursor } } }`,
+      },
+      {
+        list: 'initiativeOutcomes',
+        keys: ['bigint'],
+        as: 'owner',
+        query: `initiativeOutcomes(sort: STARTED_AT, first: 1, after: $after) { initiatives { pageInfo { endCursor } } }`,
+      },
+      { list: 'needs', keys: ['bigint'], as: 'owner', query: `needs${PAGE}` },
+      { list: 'Employee.bids', keys: ['bigint'], as: 'worker', query: `me { bids${PAGE} }` },
+      {
+        list: 'Employee.engagements',
+        keys: ['bigint'],
+        as: 'worker',
+        query: `me { engagements${PAGE} }`,
+      },
+      {
+        list: 'Engagement.timeLogs',
+        keys: ['bigint'],
+        as: 'worker',
+        query: `engagement(id: $engagement) { timeLogs${PAGE} }`,
+      },
+      {
+        list: 'Idea.comments',
+        keys: ['bigint'],
+        as: 'owner',
+        query: `idea(id: $idea) { comments${PAGE} }`,
+      },
+      {
+        list: 'Initiative.comments',
+        keys: ['bigint'],
+        as: 'owner',
+        query: `initiative(id: $initiative) { comments${PAGE} }`,
+      },
+      {
+        list: 'Initiative.needs',
+        keys: ['bigint'],
+        as: 'owner',
+        query: `initiative(id: $initiative) { needs${PAGE} }`,
+      },
+      { list: 'Need.bids', keys: ['bigint'], as: 'lead', query: `need(id: $need) { bids${PAGE} }` },
+      {
+        list: 'Need.comments',
+        keys: ['bigint'],
+        as: 'lead',
+        query: `need(id: $need) { comments${PAGE} }`,
+      },
+      {
+        list: 'OutcomeMetric.measurements',
+        keys: ['timestamp', 'uuid'],
+        as: 'owner',
+        query: `initiative(id: $initiative) { metrics { measurements${PAGE} } }`,
+      },
+      {
+        list: 'Team.members',
+        keys: ['text', 'uuid'],
+        as: 'lead',
+        query: `team(id: $team) { members${PAGE} }`,
+      },
+      {
+        list: 'TeamLedger.entries',
+        keys: ['bigint'],
+        as: 'lead',
+        query: `teamLedger(teamId: $team) { entries${PAGE} }`,
+      },
+      {
+        list: 'TeamPnlReport.teams',
+        keys: ['text'],
+        as: 'lead',
+        query: `teamPnl { teams${PAGE} }`,
+      },
+    ];
+
+    /** The list's page after `after`: its end cursor, or its errors. */
+    async function page(
+      { query, as }: (typeof LISTS)[number],
+      after: string | null,
+    ): Promise<GraphQLResponse & { endCursor?: string | null }> {
+      const used = Object.keys(ids).filter((name) => query.includes(`$${name}`));
+      const declared = used.map((name) => `, $${name}: ID!`).join('');
+      const result = await sut.gql(
+        `query($after: String${declared}) { ${query} }`,
+        { after, ...Object.fromEntries(used.map((name) => [name, ids[name as keyof typeof ids]])) },
+        people[as].token,
+      );
+      const endCursor = JSON.stringify(result.data ?? {}).match(/"endCursor":("[^"]*"|null)/)?.[1];
+      return { ...result, endCursor: endCursor && JSON.parse(endCursor) };
+    }
+
+    it('covers every field of the schema that takes a cursor', async () => {
+      const schema = await readFile(new URL('../schema.gql', import.meta.url), 'utf8');
+      const fields = new Set<string>();
+      let type = '';
+      let field = '';
+      for (const line of schema.split('\n')) {
+        type = /^type (\w+)/.exec(line)?.[1] ?? type;
+        field = /^ {2}(\w+)\($/.exec(line)?.[1] ?? field;
+        if (/^ {4}after: String$/.test(line))
+          fields.add(type === 'Query' ? field : `${type}.${field}`);
+      }
+      expect([...fields].sort()).toEqual([...new Set(LISTS.map(({ list }) => list))].sort());
+    });
+
+    it.each(LISTS)(
+      '$list by $keys: takes its own cursors, refuses forged ones with BAD_USER_INPUT on after',
+      async (list) => {
+        const first = await page(list, null);
+        expect(first.errors).toBeUndefined();
+        expect(first.endCursor).toEqual(expect.any(String));
+        expect((await page(list, first.endCursor!)).errors).toBeUndefined();
+        // Well formed, whatever row it names.
+        const wellFormed = JSON.stringify(list.keys.map((key) => KEYS[key].valid));
+        expect((await page(list, forgedCursor(wellFormed))).errors).toBeUndefined();
+
+        const answers = [];
+        for (const json of forgedCursors(list.keys)) {
+          const { errors } = await page(list, json === 'not a cursor' ? json : forgedCursor(json));
+          answers.push({
+            cursor: json,
+            errors: errors?.map((e) => ({ code: e.extensions?.code, field: e.extensions?.field })),
+          });
+        }
+        expect(answers).toEqual(
+          answers.map(({ cursor }) => ({
+            cursor,
+            errors: [{ code: 'BAD_USER_INPUT', field: 'after' }],
+          })),
+        );
+      },
+    );
   });
 });

@@ -204,8 +204,17 @@ export function createGraphQLErrorFormatter(reportUnexpected: ReportUnexpected) 
       if (database.code === PgErrorCode.FOREIGN_KEY_VIOLATION) {
         return shape(ErrorCode.NOT_FOUND, 'Something this refers to does not exist');
       }
-      if (database.code === PgErrorCode.INVALID_TEXT_REPRESENTATION) {
+      if (
+        database.code === PgErrorCode.INVALID_TEXT_REPRESENTATION ||
+        database.code === PgErrorCode.INVALID_DATETIME_FORMAT
+      ) {
         return shape(ErrorCode.BAD_USER_INPUT, 'A value is not in the expected format');
+      }
+      if (
+        database.code === PgErrorCode.NUMERIC_VALUE_OUT_OF_RANGE ||
+        database.code === PgErrorCode.DATETIME_FIELD_OVERFLOW
+      ) {
+        return shape(ErrorCode.BAD_USER_INPUT, 'A value is out of the range it may take');
       }
       if (database.code === PgErrorCode.CHECK_VIOLATION) {
         return shape(ErrorCode.BAD_USER_INPUT, 'A value is outside what is allowed');

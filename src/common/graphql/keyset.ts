@@ -1,5 +1,5 @@
 import { toConnection, type ConnectionResult } from './connection.js';
-import { decodeCursor, type CursorValue } from './cursor.js';
+import { decodeCursor, type CursorKey, type CursorValue } from './cursor.js';
 
 /** Positional parameters for hand-written SQL: `params.add(value)` returns `$n`. */
 export class SqlParams {
@@ -11,19 +11,28 @@ export class SqlParams {
   }
 }
 
+/** A column (or expression) a list is sorted by, and what it holds, which cursors must fit. */
+export interface SortColumn {
+  sql: string;
+  holds: CursorKey;
+}
+
 /**
  * "After this cursor" for a list sorted by `columns` (all ascending, or all descending):
- * a row-value comparison, whose parameters are added to `params`.
+ * a row-value comparison, whose parameters are added to `params`. A cursor whose values do
+ * not fit the columns is refused here, as BAD_USER_INPUT on `after`.
  */
 export function cursorCondition(
-  columns: readonly string[],
+  columns: readonly SortColumn[],
   after: string | undefined,
   params: SqlParams,
   descending = false,
 ): string {
   if (!after) return 'TRUE';
-  const placeholders = decodeCursor(after, columns.length).map((value) => params.add(value));
-  return `(${columns.join(', ')}) ${descending ? '<' : '>'} (${placeholders.join(', ')})`;
+  const keys = columns.map((column) => column.holds);
+  const placeholders = decodeCursor(after, keys).map((value) => params.add(value));
+  const sorted = columns.map((column) => column.sql).join(', ');
+  return `(${sorted}) ${descending ? '<' : '>'} (${placeholders.join(', ')})`;
 }
 
 export type RunQuery = (sql: string, params: unknown[]) => Promise<unknown[]>;
@@ -37,7 +46,7 @@ export interface KeysetQuery<Row, T = Row> {
   where: string[];
   params: SqlParams;
   /** Sort columns; the last one must be unique (an id or a sequence). */
-  orderBy: readonly string[];
+  orderBy: readonly SortColumn[];
   descending?: boolean;
   /** The sort-column values of a row, in `orderBy` order: they become its cursor. */
   sortKey: (node: T) => readonly CursorValue[];
@@ -63,7 +72,7 @@ export async function keysetPage<Row, T = Row>(
   const limit = query.params.add(query.first + 1);
   const rows = (await run(
     `SELECT ${query.select} FROM ${query.from} WHERE ${filter} AND ${cursor}
-     ORDER BY ${query.orderBy.map((column) => `${column} ${direction}`).join(', ')} LIMIT ${limit}`,
+     ORDER BY ${query.orderBy.map((column) => `${column.sql} ${direction}`).join(', ')} LIMIT ${limit}`,
     query.params.values,
   )) as Row[];
   const nodes = query.map ? rows.map(query.map) : (rows as unknown as T[]);

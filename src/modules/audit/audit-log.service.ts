@@ -28,10 +28,10 @@ export class AuditLogService {
       (sql, p) => this.dataSource.query(sql, p),
       {
         select: `id, seq, actor_id AS "actorId", action, subject_type AS "subjectType", subject_id AS "subjectId", payload, at`,
-        from: 'event',
+        from: 'public.event',
         where,
         params,
-        orderBy: ['seq'],
+        orderBy: [{ sql: 'seq', holds: 'bigint' }],
         descending: true,
         sortKey: (event) => [event.seq],
         map: (row) => ({ ...row, seq: Number(row.seq) }),

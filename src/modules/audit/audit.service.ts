@@ -15,8 +15,10 @@ export interface AuditRecord {
 @Injectable()
 export class AuditService {
   async record(manager: EntityManager, record: AuditRecord): Promise<void> {
+    // Named in full: a temporary table called event, or one in a schema earlier in the search
+    // path, would otherwise take the connection's events where nobody else sees them.
     await manager.query(
-      `INSERT INTO event (actor_id, action, subject_type, subject_id, payload)
+      `INSERT INTO public.event (actor_id, action, subject_type, subject_id, payload)
        VALUES ($1, $2, $3, $4, $5::jsonb)`,
       [
         record.actorId,

@@ -3,8 +3,9 @@ import { bigintAsNumber } from '../../database/column-types.js';
 
 /**
  * Append-only record of a state change: who did what to which subject, with what data.
- * PostgreSQL refuses every UPDATE, DELETE and TRUNCATE of the table (triggers of migration
- * AuditLogAppendOnly, which TypeORM does not model): insert and read only.
+ * PostgreSQL refuses every UPDATE, DELETE and TRUNCATE of the table, and any insert that
+ * chooses its own `seq`, and stamps `at` itself (triggers of migrations AuditLogAppendOnly and
+ * AuditLogInsertsStamped, which TypeORM does not model): insert and read only.
  */
 @Entity('event')
 @Index('event_seq_key', ['seq'], { unique: true })

@@ -100,7 +100,7 @@ export class CommentService {
         const type = params.add(subjectType);
         const subjects = params.add(subjectIds);
         const limit = params.add(first + 1);
-        const cursor = cursorCondition(['c.seq'], after, params);
+        const cursor = cursorCondition([{ sql: 'c.seq', holds: 'bigint' }], after, params);
         const rows = (await this.dataSource.query(
           `SELECT * FROM (
              SELECT ${COMMENT_COLUMNS}, row_number() OVER (PARTITION BY c.subject_id ORDER BY c.seq) AS position

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { toConnection } from '../../common/graphql/connection.js';
-import { SqlParams, cursorCondition } from '../../common/graphql/keyset.js';
+import { SqlParams, cursorCondition, type SortColumn } from '../../common/graphql/keyset.js';
 import { InitiativeStatus } from '../initiative/initiative.enums.js';
 import { InitiativeOutcomeSort, type InitiativeOutcomesFilter } from './dto/dashboard.inputs.js';
 import type {
@@ -32,12 +32,16 @@ export class InitiativeOutcomesService {
     const where = this.where(filter, filterParams);
     const totals = await this.totals(where, filterParams.values);
 
-    const [orderBy, sortKey]: [string[], (row: InitiativeOutcome) => (string | number)[]] =
+    const seq: SortColumn = { sql: 'i.seq', holds: 'bigint' };
+    const [orderBy, sortKey]: [SortColumn[], (row: InitiativeOutcome) => (string | number)[]] =
       sort === InitiativeOutcomeSort.SPENT
-        ? [['i.spent', 'i.seq'], (row) => [row.spent, row.seq]]
+        ? [[{ sql: 'i.spent', holds: 'bigint' }, seq], (row) => [row.spent, row.seq]]
         : sort === InitiativeOutcomeSort.STARTED_AT
-          ? [['i.seq'], (row) => [row.seq]]
-          : [['coalesce(i.outcome_score, -1)', 'i.seq'], (row) => [row.scoreKey, row.seq]];
+          ? [[seq], (row) => [row.seq]]
+          : [
+              [{ sql: 'coalesce(i.outcome_score, -1)', holds: 'double' }, seq],
+              (row) => [row.scoreKey, row.seq],
+            ];
     const params = new SqlParams();
     const pageWhere = this.where(filter, params);
     const cursor = cursorCondition(orderBy, after, params, true);
@@ -53,7 +57,7 @@ export class InitiativeOutcomesService {
          FROM (
            SELECT i.* FROM initiative i
             WHERE ${pageWhere} AND ${cursor}
-            ORDER BY ${orderBy.map((column) => `${column} DESC`).join(', ')}
+            ORDER BY ${orderBy.map((column) => `${column.sql} DESC`).join(', ')}
             LIMIT ${limit}
          ) i
          CROSS JOIN LATERAL (
@@ -73,7 +77,7 @@ export class InitiativeOutcomesService {
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS total, count(completed_at)::int AS done FROM milestone WHERE initiative_id = i.id
          ) milestones
-        ORDER BY ${orderBy.map((column) => `${column} DESC`).join(', ')}`,
+        ORDER BY ${orderBy.map((column) => `${column.sql} DESC`).join(', ')}`,
       params.values,
     )) as (Omit<InitiativeOutcome, 'seq' | 'budget' | 'spent'> &
       Record<'seq' | 'budget' | 'spent', string>)[];

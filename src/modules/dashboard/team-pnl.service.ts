@@ -64,7 +64,7 @@ export class TeamPnlService {
    */
   teamsPage(report: TeamPnlReport, first: number, after?: string): ConnectionResult<TeamPnl> {
     const sorted = [...report.teams].sort(byName);
-    const [afterName] = after ? decodeCursor(after, 1) : [];
+    const [afterName] = after ? decodeCursor(after, ['text']) : [];
     const rest =
       afterName === undefined ? sorted : sorted.filter((t) => t.name > String(afterName));
     return toConnection(

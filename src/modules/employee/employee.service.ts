@@ -4,7 +4,12 @@ import { hashPassword } from '../../common/auth/passwords.js';
 import { badInput, conflict, notFound } from '../../common/errors/domain-error.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import { cursorCondition, keysetPage, SqlParams } from '../../common/graphql/keyset.js';
+import {
+  cursorCondition,
+  keysetPage,
+  SqlParams,
+  type SortColumn,
+} from '../../common/graphql/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { escapeLike } from '../../database/sql.js';
 import { Transactions } from '../../database/transactions.js';
@@ -22,6 +27,12 @@ import { MAX_LEADS_PER_TEAM, MAX_TEAMS_PER_EMPLOYEE } from './team-membership.en
 const EMPLOYEE_COLUMNS = `e.id, e.name, e.email, e.title, e.weekly_capacity_hours AS "weeklyCapacityHours",
   e.committed_hours_per_week AS "committedHoursPerWeek",
   e.is_admin AS "isAdmin", e.home_team_id AS "homeTeamId", e.created_at AS "createdAt"`;
+
+/** People by name, ties broken by id: the employee list and a team's members alike. */
+const BY_NAME: SortColumn[] = [
+  { sql: 'e.name', holds: 'text' },
+  { sql: 'e.id', holds: 'uuid' },
+];
 
 const MEMBERSHIP_COLUMNS = `m.team_id AS "teamId", m.employee_id AS "employeeId", m.role,
   m.created_at AS since, e.name AS "employeeName"`;
@@ -267,7 +278,7 @@ export class EmployeeService {
       from: 'employee e',
       where,
       params,
-      orderBy: ['e.name', 'e.id'],
+      orderBy: BY_NAME,
       sortKey: (employee) => [employee.name, employee.id],
       first,
       after,
@@ -344,7 +355,7 @@ export class EmployeeService {
         const params = new SqlParams();
         const teams = params.add(teamIds);
         const limit = params.add(first + 1);
-        const cursor = cursorCondition(['e.name', 'e.id'], after, params);
+        const cursor = cursorCondition(BY_NAME, after, params);
         const rows = (await this.dataSource.query(
           `SELECT * FROM (
              SELECT ${MEMBERSHIP_COLUMNS},

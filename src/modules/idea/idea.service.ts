@@ -11,7 +11,7 @@ import {
 } from '../../common/errors/domain-error.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import { keysetPage, SqlParams } from '../../common/graphql/keyset.js';
+import { keysetPage, SqlParams, type SortColumn } from '../../common/graphql/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { IdempotencyService } from '../../common/idempotency/idempotency.service.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
@@ -583,12 +583,19 @@ export class IdeaService {
       where.push(
         `${SEARCH_DOCUMENT} @@ websearch_to_tsquery('english', ${params.add(filter.text)})`,
       );
-    const [orderBy, sortKey]: [string[], (idea: Idea) => (string | number)[]] =
+    const seq: SortColumn = { sql: 'i.seq', holds: 'bigint' };
+    const [orderBy, sortKey]: [SortColumn[], (idea: Idea) => (string | number)[]] =
       sort === IdeaSort.MOST_ENDORSED
-        ? [['i.endorsement_count', 'i.seq'], (idea) => [idea.endorsementCount, idea.seq]]
+        ? [
+            [{ sql: 'i.endorsement_count', holds: 'integer' }, seq],
+            (idea) => [idea.endorsementCount, idea.seq],
+          ]
         : sort === IdeaSort.MOST_FUNDED
-          ? [['i.pledged_total', 'i.seq'], (idea) => [idea.pledgedTotal, idea.seq]]
-          : [['i.seq'], (idea) => [idea.seq]];
+          ? [
+              [{ sql: 'i.pledged_total', holds: 'bigint' }, seq],
+              (idea) => [idea.pledgedTotal, idea.seq],
+            ]
+          : [[seq], (idea) => [idea.seq]];
     return keysetPage<IdeaRow, Idea>((sql, p) => this.dataSource.query(sql, p), {
       select: IDEA_COLUMNS,
       from: 'idea i',

@@ -182,7 +182,7 @@ export class LedgerService {
     after?: string,
     weeks: WeekRange = { from: null, to: null },
   ): Promise<ConnectionResult<LedgerEntryRow>> {
-    const [afterSeq] = after ? decodeCursor(after, 1) : [Number.MAX_SAFE_INTEGER];
+    const [afterSeq] = after ? decodeCursor(after, ['bigint']) : [Number.MAX_SAFE_INTEGER];
     const params = new SqlParams();
     const account = params.add(accountId);
     const where = `seq < ${params.add(afterSeq)} AND ${inWeeks(weeks, params)}`;

@@ -406,7 +406,7 @@ export class BidService {
         const limit = params.add(first + 1);
         const visible = `(b.bidder_id = ${params.add(actor.id)} OR ${actsForBuyerSql(actor, params)})`;
         const statusFilter = status ? `b.status = ${params.add(status)}` : 'TRUE';
-        const cursor = cursorCondition(['b.seq'], after, params);
+        const cursor = cursorCondition([{ sql: 'b.seq', holds: 'bigint' }], after, params);
         const rows = (await this.dataSource.query(
           `SELECT * FROM (
              SELECT ${BID_COLUMNS}, row_number() OVER (PARTITION BY b.need_id ORDER BY b.seq) AS position
@@ -480,7 +480,7 @@ export class BidService {
       from: 'bid b JOIN need n ON n.id = b.need_id',
       where,
       params,
-      orderBy: ['b.seq'],
+      orderBy: [{ sql: 'b.seq', holds: 'bigint' }],
       descending: true,
       sortKey: (bid) => [bid.seq],
       map: toBid,

@@ -247,7 +247,7 @@ export class EngagementService {
         const engagementIds = group.map((p) => p.engagementId);
         const params = new SqlParams();
         const engagements = params.add(engagementIds);
-        const cursor = cursorCondition(['l.seq'], after, params);
+        const cursor = cursorCondition([{ sql: 'l.seq', holds: 'bigint' }], after, params);
         const limit = params.add(first + 1);
         const rows = (await this.dataSource.query(
           `SELECT * FROM (
@@ -294,7 +294,7 @@ export class EngagementService {
       from: 'engagement g',
       where,
       params,
-      orderBy: ['g.seq'],
+      orderBy: [{ sql: 'g.seq', holds: 'bigint' }],
       descending: true,
       sortKey: (e) => [e.seq],
       map: toEngagement,

@@ -340,7 +340,7 @@ export class NeedService {
       from: 'need n',
       where,
       params,
-      orderBy: ['n.seq'],
+      orderBy: [{ sql: 'n.seq', holds: 'bigint' }],
       descending: true,
       sortKey: (need) => [need.seq],
       map: toNeed,

@@ -70,7 +70,10 @@ export class SkillService {
       from: 'skill',
       where,
       params,
-      orderBy: ['normalized_name', 'id'],
+      orderBy: [
+        { sql: 'normalized_name', holds: 'text' },
+        { sql: 'id', holds: 'uuid' },
+      ],
       sortKey: (skill) => [skill.normalizedName, skill.id],
       first,
       after,

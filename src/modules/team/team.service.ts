@@ -81,7 +81,10 @@ export class TeamService {
       from: 'team',
       where,
       params,
-      orderBy: ['name', 'id'],
+      orderBy: [
+        { sql: 'name', holds: 'text' },
+        { sql: 'id', holds: 'uuid' },
+      ],
       sortKey: (team) => [team.name, team.id],
       first,
       after,
