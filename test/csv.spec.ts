@@ -1,26 +1,5 @@
 import { toCsv } from '../src/modules/dashboard/csv.js';
-
-/** A line's cells as a spreadsheet splits them on `separator`, quotes honoured. */
-function cellsSplitOn(line: string, separator: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i];
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === separator) {
-      cells.push(cell);
-      cell = '';
-    } else cell += char;
-  }
-  return [...cells, cell];
-}
+import { cellsAsSpreadsheetReads } from './support/csv.js';
 
 describe(toCsv.name, () => {
   const sut = (cells: Record<string, unknown>) => toCsv([cells], Object.keys(cells)).split('\n')[1];
@@ -45,8 +24,8 @@ describe(toCsv.name, () => {
     const line = sut({ title, budget: 100, metrics: metric, net: -5, sponsor: '=1;@SUM(1)' });
     expect(line).toBe(`"${title}",100,"${metric}",-5,"'=1;@SUM(1)"`);
     // Excel and LibreOffice split on ',' or, in many European locales, on ';'.
-    for (const separator of [',', ';']) {
-      for (const cell of cellsSplitOn(line, separator)) {
+    for (const separator of [',', ';'] as const) {
+      for (const cell of cellsAsSpreadsheetReads(line, separator)) {
         expect(cell.trim()).not.toMatch(/^[=+@\t\r]|^-(?!\d+(\.\d+)?$)/);
       }
     }

@@ -5,22 +5,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './setup/test-database.js';
-import { startServiceProcess, type ServiceProcess } from './support/service-process.js';
-
-async function gql(service: ServiceProcess, query: string, token?: string): Promise<any> {
-  const response = await fetch(service.graphqlUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query }),
-  });
-  return response.json();
-}
+import {
+  postGraphQL,
+  startServiceProcess,
+  type ServiceProcess,
+} from './support/service-process.js';
 
 async function signInAsDemoAdmin(service: ServiceProcess): Promise<string> {
-  const result = await gql(
+  const result = await postGraphQL(
     service,
     `mutation { login(input: { email: "admin@example.com", password: "demo-password" }) { token } }`,
   );
@@ -49,12 +41,12 @@ describe('The service with no DATABASE_URL (embedded PostgreSQL)', () => {
   it('starts with the demo organisation, keeps data across a restart and stops PostgreSQL cleanly', async () => {
     running = await startServiceProcess(env);
     let token = await signInAsDemoAdmin(running);
-    const teams = await gql(running, `{ teams { totalCount nodes { name } } }`, token);
+    const teams = await postGraphQL(running, `{ teams { totalCount nodes { name } } }`, token);
     expect(teams.data.teams.totalCount).toBe(5);
     expect(teams.data.teams.nodes.map((t: { name: string }) => t.name)).toContain(
       'Customer Loyalty',
     );
-    const created = await gql(
+    const created = await postGraphQL(
       running,
       `mutation { createTeam(input: { name: "Survives Restarts" }) { team { id } } }`,
       token,
@@ -66,7 +58,7 @@ describe('The service with no DATABASE_URL (embedded PostgreSQL)', () => {
 
     running = await startServiceProcess(env);
     token = await signInAsDemoAdmin(running);
-    const after = await gql(
+    const after = await postGraphQL(
       running,
       `{ teams(filter: { name: "survives" }) { nodes { id } } teams_all: teams { totalCount } }`,
       token,
@@ -85,7 +77,7 @@ describe('The service with no DATABASE_URL (embedded PostgreSQL)', () => {
     running = await startServiceProcess({ ...crashEnv, RATE_LIMIT_IP_PER_MINUTE: '1000000' });
     const service = running;
     const token = await signInAsDemoAdmin(service);
-    const team = await gql(
+    const team = await postGraphQL(
       service,
       `{ teams(filter: { name: "Fulfillment" }) { nodes { id } } }`,
       token,

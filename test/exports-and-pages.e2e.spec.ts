@@ -2,65 +2,11 @@ import type { TeamEntity } from '../src/modules/team/team.entity.js';
 import { Factory, unique, type Person } from './support/factories.js';
 import { Ideas } from './support/ideas.js';
 import { expectOk, Market } from './support/market.js';
+import { cellsAsSpreadsheetReads, csvRows } from './support/csv.js';
 import { codes, startTestApp, type TestApp } from './support/test-app.js';
-
-/** RFC 4180 cells, as a spreadsheet splits them. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += char;
-  }
-  if (cell || row.length) rows.push([...row, cell]);
-  return rows;
-}
 
 /** A cell a spreadsheet would evaluate: it starts like a formula and is not a plain number. */
 const evaluated = (cell: string) => /^[=+\-@\t\r]/.test(cell) && !/^-?\d+(\.\d+)?$/.test(cell);
-
-/**
- * The cells of a line as a spreadsheet whose list separator is ';' reads it (Excel and
- * LibreOffice in German, French, Dutch, Spanish, Italian… locales): quotes honoured, spaces
- * around a cell trimmed as their import may do.
- */
-function cellsInSemicolonLocale(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i];
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ';') {
-      cells.push(cell.trim());
-      cell = '';
-    } else cell += char;
-  }
-  return [...cells, cell.trim()];
-}
 
 /** How a text cell must read: with a leading apostrophe when it starts like a formula. */
 const neutralised = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
@@ -138,11 +84,11 @@ describe('Exports and pages', () => {
         reader,
       );
       expect(outcomes.status).toBe(200);
-      const outcomeRows = parseCsv(await outcomes.text());
+      const outcomeRows = csvRows(await outcomes.text());
       expect(outcomeRows).toHaveLength(1 + HOSTILE.length);
       const pnl = await get('/export/team-pnl.csv', reader);
       expect(pnl.status).toBe(200);
-      const pnlRows = parseCsv(await pnl.text());
+      const pnlRows = csvRows(await pnl.text());
       expect(pnlRows).toHaveLength(2);
 
       for (const cell of [...outcomeRows, ...pnlRows].flat()) expect(evaluated(cell)).toBe(false);
@@ -159,13 +105,13 @@ describe('Exports and pages', () => {
         '/export/team-pnl.csv',
       ]) {
         const lines = (await (await get(path, reader)).text()).split('\n').filter(Boolean);
-        const cells = lines.flatMap(cellsInSemicolonLocale);
+        const cells = lines.flatMap((line) => cellsAsSpreadsheetReads(line, ';'));
         expect(cells.filter(evaluated)).toEqual([]);
       }
     });
 
     it('leaves numeric cells as numbers', async () => {
-      const pnl = parseCsv(await (await get('/export/team-pnl.csv', reader)).text());
+      const pnl = csvRows(await (await get('/export/team-pnl.csv', reader)).text());
       const [header, row] = pnl;
       const net = row[header.indexOf('net')];
       // 10 000 allocated, 10 pledged to each hostile idea: numbers, unquoted, no apostrophe.
@@ -351,7 +297,7 @@ describe('Exports and pages', () => {
         limited.url,
       );
       expect(csv.status).toBe(200);
-      expect(parseCsv(await csv.text())).toHaveLength(1 + PAGE + 1);
+      expect(csvRows(await csv.text())).toHaveLength(1 + PAGE + 1);
       // The request and its second page used both calls of the minute.
       expect(codes(await limited.gql(ME, {}, reader.token))).toEqual(['RATE_LIMITED']);
     });

@@ -8,23 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { freePort } from './setup/test-database.js';
-import { startServiceProcess, type ServiceProcess } from './support/service-process.js';
+import {
+  postGraphQL,
+  startServiceProcess,
+  type ServiceProcess,
+} from './support/service-process.js';
 
 /** The signing secret earlier versions of the service used when JWT_SECRET was not set. */
 const PUBLISHED_DEVELOPMENT_SECRET = 'development-only-secret-change-me-in-production-0123456789';
 const MAIN = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
-
-async function gql(url: string, query: string, token?: string): Promise<any> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query }),
-  });
-  return response.json();
-}
 
 const DEMO_ADMIN_LOGIN = `mutation { login(input: { email: "admin@example.com", password: "demo-password" }) { token } }`;
 
@@ -108,21 +100,21 @@ describe('Secure by default', () => {
       expect(secret.length).toBeGreaterThanOrEqual(43);
       expect(secret).not.toBe(PUBLISHED_DEVELOPMENT_SECRET);
 
-      const signedIn = await gql(running!.graphqlUrl, DEMO_ADMIN_LOGIN);
+      const signedIn = await postGraphQL(running!, DEMO_ADMIN_LOGIN);
       const token: string = signedIn.data.login.token;
-      const me = await gql(running!.graphqlUrl, '{ me { id isAdmin } }', token);
+      const me = await postGraphQL(running!, '{ me { id isAdmin } }', token);
       expect(me.data.me.isAdmin).toBe(true);
 
       // Anyone who read the source could sign this one: it must open nothing.
       const forged = await tokenSignedWith(PUBLISHED_DEVELOPMENT_SECRET, me.data.me.id);
-      const refused = await gql(running!.graphqlUrl, '{ me { id } }', forged);
+      const refused = await postGraphQL(running!, '{ me { id } }', forged);
       expect(refused.errors[0].extensions.code).toBe('UNAUTHENTICATED');
 
       // The same secret after a restart: tokens issued before it still work.
       expect(await running!.stop()).toBe(0);
       running = await startServiceProcess(env);
       expect(readFileSync(file, 'utf8').trim()).toBe(secret);
-      const again = await gql(running.graphqlUrl, '{ me { id } }', token);
+      const again = await postGraphQL(running, '{ me { id } }', token);
       expect(again.data.me.id).toBe(me.data.me.id);
     });
 
@@ -160,7 +152,7 @@ describe('Secure by default', () => {
       };
       const plain = await startServiceProcess(env);
       try {
-        const refused = await gql(plain.graphqlUrl, DEMO_ADMIN_LOGIN);
+        const refused = await postGraphQL(plain, DEMO_ADMIN_LOGIN);
         expect(refused.errors[0].extensions.code).toBe('UNAUTHENTICATED');
         expect(plain.output()).not.toMatch(/demo-password/);
       } finally {
@@ -179,7 +171,7 @@ describe('Secure by default', () => {
 
       const asked = await startServiceProcess({ ...env, SEED_DEMO: 'true' });
       try {
-        const signedIn = await gql(asked.graphqlUrl, DEMO_ADMIN_LOGIN);
+        const signedIn = await postGraphQL(asked, DEMO_ADMIN_LOGIN);
         expect(signedIn.errors).toBeUndefined();
       } finally {
         expect(await asked.stop()).toBe(0);

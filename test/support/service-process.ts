@@ -56,3 +56,20 @@ export async function startServiceProcess(
     },
   };
 }
+
+/** POSTs one GraphQL operation to a running service process, as a client would. */
+export async function postGraphQL(
+  service: Pick<ServiceProcess, 'graphqlUrl'>,
+  query: string,
+  token?: string,
+): Promise<any> {
+  const response = await fetch(service.graphqlUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query }),
+  });
+  return response.json();
+}
