@@ -271,6 +271,26 @@ describe('The WebSocket endpoint', () => {
       }
     });
 
+    it('records a refused subscription in the audit log', async () => {
+      const { team, lead } = await market.buyer();
+      const needId = await market.postNeed(lead, team);
+      const stranger = await factory.person();
+      const subscriber = subscribe(sut.url, stranger.token, BID_PLACED, { needId });
+      try {
+        const answer = await subscriber.next();
+        expect(answer.errors?.[0].extensions.code).toBe('FORBIDDEN');
+      } finally {
+        await subscriber.close();
+      }
+      const recorded = await sut.dataSource.query(
+        `SELECT payload FROM event WHERE action = 'auth.refused' AND actor_id = $1`,
+        [stranger.employee.id],
+      );
+      expect(recorded).toEqual([
+        { payload: expect.objectContaining({ operation: 'Subscription.bidPlaced' }) },
+      ]);
+    });
+
     it('resolves every delivered event with the subscriber’s rights at that moment', async () => {
       const sponsor = await factory.team();
       const ideaId = await ideas.submitted(await factory.person({ team: sponsor }), sponsor, 100);

@@ -1,8 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
 import type { Request } from 'express';
-import { DomainError } from '../errors/domain-error.js';
 import { ErrorCode } from '../errors/error-code.js';
+import { domainErrorIn } from '../errors/format-graphql-error.js';
 import { addressOf } from '../rate-limit/rate-limits.js';
 import type { GraphQLContext } from './graphql-context.js';
 
@@ -25,8 +24,7 @@ export function refusalLogPlugin(
           if (!actorId || !operation) return;
           const type = operation.operation[0].toUpperCase() + operation.operation.slice(1);
           for (const error of errors) {
-            const cause = unwrapResolverError(error);
-            if (!(cause instanceof DomainError) || cause.code !== ErrorCode.FORBIDDEN) continue;
+            if (domainErrorIn(error)?.code !== ErrorCode.FORBIDDEN) continue;
             await record({
               actorId,
               operation: `${type}.${String(error.path?.[0] ?? '?')}`,
