@@ -7,7 +7,7 @@ import { DomainErrorHttpFilter, RefusalRecorder } from './common/errors/domain-e
 import { RequestBodyErrorFilter } from './common/errors/request-body-error.filter.js';
 import { graphqlOptions } from './common/graphql/graphql.options.js';
 import { SubscriptionServer } from './common/graphql/subscription-server.js';
-import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
+import { UnitOfWorkModule } from './common/unit-of-work/unit-of-work.module.js';
 import { loggerOptions } from './common/logging/logger.options.js';
 import { InputValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
@@ -46,6 +46,7 @@ export class AppModule {
         DatabaseModule.forRoot({
           url: databaseUrl,
           poolSize: config.databasePoolSize,
+          poolTimeoutMs: config.databasePoolTimeoutMs,
           applicationName: config.databaseApplicationName,
         }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
@@ -59,7 +60,7 @@ export class AppModule {
               recordRefusal: (refusal) => securityLog.refused(refusal),
             }),
         }),
-        IdempotencyModule,
+        UnitOfWorkModule,
         PubSubModule,
         SkillModule,
         TeamModule,

@@ -169,6 +169,13 @@ class EnvironmentVariables {
   @Max(200)
   DB_POOL_SIZE = 10;
 
+  /** How long a request waits for a pooled connection before it is refused (SERVICE_UNAVAILABLE). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DB_POOL_TIMEOUT_MS = 5_000;
+
   /** `application_name` of this instance's connections, to tell instances apart in pg_stat_activity. */
   @Matches(/^[\x20-\x7e]{1,63}$/, {
     message: 'DB_APPLICATION_NAME must be 1–63 printable ASCII characters',
@@ -287,6 +294,7 @@ export interface AppConfig {
   readonly dataDir: string;
   readonly embeddedDatabasePort: number;
   readonly databasePoolSize: number;
+  readonly databasePoolTimeoutMs: number;
   readonly databaseApplicationName: string;
   readonly jwt: {
     readonly secret: string;
@@ -371,6 +379,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: vars.DATA_DIR,
     embeddedDatabasePort: vars.EMBEDDED_DB_PORT,
     databasePoolSize: vars.DB_POOL_SIZE,
+    databasePoolTimeoutMs: vars.DB_POOL_TIMEOUT_MS,
     databaseApplicationName: vars.DB_APPLICATION_NAME,
     jwt: {
       secret: vars.JWT_SECRET ?? developmentSigningSecret(vars.DATA_DIR),

@@ -10,6 +10,8 @@ const sourceExtensions = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
 export interface DatabaseOptions {
   url: string;
   poolSize?: number;
+  /** How long to wait for a free pooled connection before giving up (ms). */
+  poolTimeoutMs?: number;
   /** `application_name` in pg_stat_activity, to tell instances and tools apart. */
   applicationName?: string;
 }
@@ -31,6 +33,8 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     applicationName: options.applicationName ?? 'market-based-dynamics',
     extra: {
       max: options.poolSize ?? 10,
+      // An exhausted pool answers SERVICE_UNAVAILABLE after this long instead of queueing for ever.
+      connectionTimeoutMillis: options.poolTimeoutMs ?? 5_000,
       // A statement that runs away must not hold locks for ever.
       statement_timeout: 30_000,
       idle_in_transaction_session_timeout: 60_000,

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel.js';
-import { isRetryableTransactionError } from '../common/errors/postgres-errors.js';
+import { serviceUnavailable } from '../common/errors/domain-error.js';
+import { isPoolExhausted, isRetryableTransactionError } from '../common/errors/postgres-errors.js';
 
 const MAX_ATTEMPTS = 5;
 const BASE_BACKOFF_MS = 10;
@@ -35,6 +36,7 @@ export class Transactions {
           ? this.dataSource.transaction(options.isolation, work)
           : this.dataSource.transaction(work));
       } catch (error) {
+        if (isPoolExhausted(error)) throw serviceUnavailable();
         if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
         const backoff = BASE_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random());
         this.logger.debug(`transaction retry ${attempt} after ${(error as Error).message}`);

@@ -14,6 +14,12 @@ interface HttpHead {
   headers: Map<string, string>;
 }
 
+/** Refusals to serve at all, with the HTTP status they answer. */
+const REFUSAL_STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.SERVICE_UNAVAILABLE]: 503,
+};
+
 /**
  * A refusal the client can act on. Services throw these; one formatter turns them into
  * GraphQL errors (common/errors/format-graphql-error.ts). The message is shown to the client,
@@ -36,9 +42,10 @@ export class DomainError extends IntrinsicException {
    * takes the status and headers from there (without showing them to the client).
    */
   get extensions(): { http: HttpHead } | undefined {
-    if (this.code !== ErrorCode.RATE_LIMITED) return undefined;
+    const status = REFUSAL_STATUS[this.code];
+    if (status === undefined) return undefined;
     const headers = new Map([['retry-after', String(this.details.retryAfterSeconds)]]);
-    return { http: { status: 429, headers } };
+    return { http: { status, headers } };
   }
 }
 
@@ -75,4 +82,12 @@ export const rateLimited = (retryAfterSeconds: number): DomainError =>
     {
       retryAfterSeconds,
     },
+  );
+
+/** The connection pool stayed full for its whole wait: nothing was done, try again shortly. */
+export const serviceUnavailable = (): DomainError =>
+  new DomainError(
+    ErrorCode.SERVICE_UNAVAILABLE,
+    'The service is busy: nothing was changed, try again in a second',
+    { retryAfterSeconds: 1 },
   );

@@ -23,5 +23,7 @@ export enum ErrorCode {
    * large, or a subscription sent over HTTP).
    */
   BAD_REQUEST = 'BAD_REQUEST',
+  /** Every database connection is busy (the pool's wait ran out): retry after `retryAfterSeconds`. */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }

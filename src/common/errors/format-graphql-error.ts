@@ -11,9 +11,9 @@ import {
   type GraphQLFormattedError,
   type ValueNode,
 } from 'graphql';
-import { DomainError, type DomainErrorDetails } from './domain-error.js';
+import { DomainError, serviceUnavailable, type DomainErrorDetails } from './domain-error.js';
 import { ErrorCode } from './error-code.js';
-import { PgErrorCode, pgError } from './postgres-errors.js';
+import { isPoolExhausted, PgErrorCode, pgError } from './postgres-errors.js';
 
 type ReportUnexpected = (error: unknown) => void;
 
@@ -193,6 +193,11 @@ export function createGraphQLErrorFormatter(reportUnexpected: ReportUnexpected) 
       if (status === HttpStatus.FORBIDDEN) return shape(ErrorCode.FORBIDDEN, cause.message);
       if (status === HttpStatus.NOT_FOUND) return shape(ErrorCode.NOT_FOUND, cause.message);
       if (status === HttpStatus.BAD_REQUEST) return shape(ErrorCode.BAD_USER_INPUT, cause.message);
+    }
+
+    if (isPoolExhausted(cause)) {
+      const { message, code, details } = serviceUnavailable();
+      return shape(code, message, undefined, details);
     }
 
     const database = pgError(cause);

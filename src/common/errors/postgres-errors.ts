@@ -43,3 +43,8 @@ export function isRetryableTransactionError(error: unknown): boolean {
   const code = pgError(error)?.code;
   return code === PgErrorCode.SERIALIZATION_FAILURE || code === PgErrorCode.DEADLOCK_DETECTED;
 }
+
+/** pg-pool's answer when no connection came free within `connectionTimeoutMillis`. */
+export function isPoolExhausted(error: unknown): boolean {
+  return error instanceof Error && error.message === 'timeout exceeded when trying to connect';
+}

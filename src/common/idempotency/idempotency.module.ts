@@ -1,12 +1,12 @@
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Global, Module } from '@nestjs/common';
-import { IdempotencyService } from './idempotency.service.js';
+import { Module } from '@nestjs/common';
 import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
+import { IdempotencyKeyRepository } from './idempotency-key.repository.js';
 
-@Global()
+/** The remembered outcomes of mutations called with an idempotency key (used by the unit of work). */
 @Module({
   imports: [TypeOrmModule.forFeature([IdempotencyKeyEntity])],
-  providers: [IdempotencyService],
-  exports: [IdempotencyService],
+  providers: [IdempotencyKeyRepository],
+  exports: [IdempotencyKeyRepository],
 })
 export class IdempotencyModule {}

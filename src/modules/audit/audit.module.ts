@@ -1,13 +1,15 @@
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { AuditTrail } from '../../common/unit-of-work/audit-trail.js';
 import { AuditService } from './audit.service.js';
 import { EventEntity } from './event.entity.js';
 import { SecurityLog } from './security-log.js';
 
-/** The write side of the audit log, used by every domain module. */
+/** The write side of the audit log, used by every domain module (global: the unit of work appends through it). */
+@Global()
 @Module({
   imports: [TypeOrmModule.forFeature([EventEntity])],
-  providers: [AuditService, SecurityLog],
-  exports: [AuditService, SecurityLog],
+  providers: [AuditService, SecurityLog, { provide: AuditTrail, useExisting: AuditService }],
+  exports: [AuditService, SecurityLog, AuditTrail],
 })
 export class AuditModule {}

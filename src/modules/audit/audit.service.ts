@@ -1,20 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { AuditTrail, type AuditRecord } from '../../common/unit-of-work/audit-trail.js';
+import type { Db } from '../../database/sql.js';
 
-export interface AuditRecord {
-  /** None for the system's own work (seeding). */
-  actorId: string | null;
-  /** `<domain>.<verb>`: `team.create`, `ledger.allocate`. */
-  action: string;
-  subjectType: string;
-  subjectId: string | null;
-  payload?: Record<string, unknown>;
-}
+export type { AuditRecord };
 
 /** Appends audit events. Always called with the transaction's manager, so an event exists exactly when its change does. */
 @Injectable()
-export class AuditService {
-  async record(manager: EntityManager, record: AuditRecord): Promise<void> {
+export class AuditService implements AuditTrail {
+  append(tx: Db, record: AuditRecord): Promise<void> {
+    return this.record(tx, record);
+  }
+
+  async record(manager: Db, record: AuditRecord): Promise<void> {
     // Named in full: a temporary table called event, or one in a schema earlier in the search
     // path, would otherwise take the connection's events where nobody else sees them.
     await manager.query(

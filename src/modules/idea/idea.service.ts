@@ -13,9 +13,9 @@ import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { keysetPage, SqlParams, type SortColumn } from '../../common/graphql/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
-import { IdempotencyService } from '../../common/idempotency/idempotency.service.js';
+import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
-import { modifiedRows } from '../../database/sql.js';
+import { modifiedRows, type Db } from '../../database/sql.js';
 import { Transactions } from '../../database/transactions.js';
 import { AuditService } from '../audit/audit.service.js';
 import { InitiativeService } from '../initiative/initiative.service.js';
@@ -102,7 +102,7 @@ export class IdeaService {
     private readonly ledger: LedgerService,
     private readonly skills: SkillService,
     private readonly initiatives: InitiativeService,
-    private readonly idempotency: IdempotencyService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     @InjectPubSub() private readonly pubSub: PubSubEngine,
   ) {}
@@ -222,98 +222,95 @@ export class IdeaService {
    * idea_pledged_within_goal constraint backs that up. Reaching the goal makes it FUNDED.
    */
   async pledge(input: PledgeToIdeaInput, actor: Actor): Promise<PledgeResult> {
-    const result = await this.transactions.run((manager) =>
-      this.idempotency.once(
-        manager,
-        {
-          actorId: actor.id,
-          key: input.idempotencyKey,
+    const result = await this.unitOfWork.run(
+      {
+        actor,
+        idempotency: {
           operation: 'pledgeToIdea',
+          key: input.idempotencyKey,
           request: { ideaId: input.ideaId, teamId: input.teamId, amount: input.amount },
-        },
-        {
-          run: async () => {
-            const idea = await this.lockVisible(manager, input.ideaId, actor);
-            if (idea.status === IdeaStatus.FUNDED)
-              throw conflict('The idea is fully funded already', 'input.amount');
-            if (idea.status !== IdeaStatus.SUBMITTED) {
-              throw invalidTransition(`The idea is ${idea.status}: it takes no pledges`);
-            }
-            const missing = idea.fundingGoal - idea.pledgedTotal;
-            if (input.amount > missing) {
-              throw conflict(`The idea needs only ${missing} more credits`, 'input.amount');
-            }
-            let row: IdeaRow;
-            try {
-              [row] = await modifiedRows<IdeaRow>(
-                manager,
-                `UPDATE idea i SET pledged_total = pledged_total + $2,
-                        status = CASE WHEN pledged_total + $2 = funding_goal THEN 'FUNDED' ELSE status END::idea_status,
-                        funded_at = CASE WHEN pledged_total + $2 = funding_goal THEN now() ELSE funded_at END
-                  WHERE id = $1 RETURNING ${IDEA_COLUMNS}`,
-                [idea.id, input.amount],
-              );
-            } catch (error) {
-              if (isConstraintViolation(error, 'idea_pledged_within_goal')) {
-                throw conflict('The pledge would pass the funding goal', 'input.amount');
-              }
-              throw error;
-            }
-            const transfer = await this.ledger.transfer(manager, {
-              fromAccountId: await this.ledger.accountOf(
-                manager,
-                AccountKind.TEAM,
-                input.teamId,
-                'input.teamId',
-              ),
-              toAccountId: idea.escrowAccountId,
-              amount: input.amount,
-              kind: TransferKind.PLEDGE,
-              idempotencyKey: input.idempotencyKey,
-              memo: `Pledge to "${idea.title}"`,
-            });
-            // Counted under the idea's row lock: concurrent pledges cannot pass the maximum.
-            const [pledge] = (await manager.query(
-              `INSERT INTO pledge AS p (idea_id, team_id, pledged_by_id, amount, transfer_id)
-               SELECT $1::uuid, $2::uuid, $3::uuid, $4::bigint, $5::uuid
-                WHERE (SELECT count(*) FROM pledge WHERE idea_id = $1) < $6
-               RETURNING ${PLEDGE_COLUMNS}`,
-              [idea.id, input.teamId, actor.id, input.amount, transfer.id, MAX_PLEDGES_PER_IDEA],
-            )) as PledgeRow[];
-            if (!pledge) {
-              throw conflict(
-                `The idea has ${MAX_PLEDGES_PER_IDEA} pledges already, the most it takes`,
-                'input.ideaId',
-              );
-            }
-            await this.record(manager, actor, 'idea.pledge', idea.id, {
-              teamId: input.teamId,
-              amount: input.amount,
-              transferId: transfer.id,
-              status: row.status,
-            });
-            return { idea: toIdea(row), pledge: toPledge(pledge), transfer };
-          },
-          remember: (done) => ({ pledgeId: done.pledge.id }),
-          replay: async ({ pledgeId }) => {
-            const [pledge] = (await manager.query(
+          remember: (done: PledgeResult) => ({ pledgeId: done.pledge.id }),
+          replay: async (tx, { pledgeId }) => {
+            const [pledge] = (await tx.query(
               `SELECT ${PLEDGE_COLUMNS} FROM pledge p WHERE p.id = $1`,
               [pledgeId],
             )) as PledgeRow[];
-            const [transfer] = (await manager.query(
+            const [transfer] = (await tx.query(
               `SELECT transfer_id AS id FROM pledge WHERE id = $1`,
               [pledgeId],
             )) as {
               id: string;
             }[];
             return {
-              idea: await this.findById(input.ideaId),
+              idea: await this.findById(input.ideaId, tx),
               pledge: toPledge(pledge),
-              transfer: await this.ledger.transferById(manager, transfer.id),
+              transfer: await this.ledger.transferById(tx.manager, transfer.id),
             };
           },
         },
-      ),
+      },
+      async ({ manager }) => {
+        const idea = await this.lockVisible(manager, input.ideaId, actor);
+        if (idea.status === IdeaStatus.FUNDED)
+          throw conflict('The idea is fully funded already', 'input.amount');
+        if (idea.status !== IdeaStatus.SUBMITTED) {
+          throw invalidTransition(`The idea is ${idea.status}: it takes no pledges`);
+        }
+        const missing = idea.fundingGoal - idea.pledgedTotal;
+        if (input.amount > missing) {
+          throw conflict(`The idea needs only ${missing} more credits`, 'input.amount');
+        }
+        let row: IdeaRow;
+        try {
+          [row] = await modifiedRows<IdeaRow>(
+            manager,
+            `UPDATE idea i SET pledged_total = pledged_total + $2,
+                        status = CASE WHEN pledged_total + $2 = funding_goal THEN 'FUNDED' ELSE status END::idea_status,
+                        funded_at = CASE WHEN pledged_total + $2 = funding_goal THEN now() ELSE funded_at END
+                  WHERE id = $1 RETURNING ${IDEA_COLUMNS}`,
+            [idea.id, input.amount],
+          );
+        } catch (error) {
+          if (isConstraintViolation(error, 'idea_pledged_within_goal')) {
+            throw conflict('The pledge would pass the funding goal', 'input.amount');
+          }
+          throw error;
+        }
+        const transfer = await this.ledger.transfer(manager, {
+          fromAccountId: await this.ledger.accountOf(
+            manager,
+            AccountKind.TEAM,
+            input.teamId,
+            'input.teamId',
+          ),
+          toAccountId: idea.escrowAccountId,
+          amount: input.amount,
+          kind: TransferKind.PLEDGE,
+          idempotencyKey: input.idempotencyKey,
+          memo: `Pledge to "${idea.title}"`,
+        });
+        // Counted under the idea's row lock: concurrent pledges cannot pass the maximum.
+        const [pledge] = (await manager.query(
+          `INSERT INTO pledge AS p (idea_id, team_id, pledged_by_id, amount, transfer_id)
+               SELECT $1::uuid, $2::uuid, $3::uuid, $4::bigint, $5::uuid
+                WHERE (SELECT count(*) FROM pledge WHERE idea_id = $1) < $6
+               RETURNING ${PLEDGE_COLUMNS}`,
+          [idea.id, input.teamId, actor.id, input.amount, transfer.id, MAX_PLEDGES_PER_IDEA],
+        )) as PledgeRow[];
+        if (!pledge) {
+          throw conflict(
+            `The idea has ${MAX_PLEDGES_PER_IDEA} pledges already, the most it takes`,
+            'input.ideaId',
+          );
+        }
+        await this.record(manager, actor, 'idea.pledge', idea.id, {
+          teamId: input.teamId,
+          amount: input.amount,
+          transferId: transfer.id,
+          status: row.status,
+        });
+        return { idea: toIdea(row), pledge: toPledge(pledge), transfer };
+      },
     );
     await this.changed(input.ideaId);
     return result;
@@ -362,9 +359,9 @@ export class IdeaService {
       },
       {
         remember: (done) => ({ initiativeId: done.initiative.id }),
-        replay: async ({ initiativeId }) => ({
-          idea: await this.findById(input.ideaId),
-          initiative: await this.initiatives.findById(initiativeId as string),
+        replay: async ({ initiativeId }, db) => ({
+          idea: await this.findById(input.ideaId, db),
+          initiative: await this.initiatives.findById(initiativeId as string, 'id', db),
         }),
       },
     );
@@ -422,10 +419,10 @@ export class IdeaService {
   private refundReplay(ideaId: string) {
     return {
       remember: (done: RefundResult) => ({ refundTransferIds: done.refunds.map((t) => t.id) }),
-      replay: async ({ refundTransferIds }: Record<string, unknown>, manager: EntityManager) => ({
-        idea: await this.findById(ideaId),
+      replay: async ({ refundTransferIds }: Record<string, unknown>, db: Db) => ({
+        idea: await this.findById(ideaId, db),
         refunds: await Promise.all(
-          (refundTransferIds as string[]).map((id) => this.ledger.transferById(manager, id)),
+          (refundTransferIds as string[]).map((id) => this.ledger.transferById(db, id)),
         ),
       }),
     };
@@ -482,24 +479,21 @@ export class IdeaService {
     work: (manager: EntityManager, idea: Idea) => Promise<T>,
     memory: {
       remember: (result: T) => Record<string, unknown>;
-      replay: (remembered: Record<string, unknown>, manager: EntityManager) => Promise<T>;
+      replay: (remembered: Record<string, unknown>, db: Db) => Promise<T>;
     },
   ): Promise<T> {
-    const result = await this.transactions.run((manager) =>
-      this.idempotency.once(
-        manager,
-        {
-          actorId: actor.id,
-          key: input.idempotencyKey,
+    const result = await this.unitOfWork.run(
+      {
+        actor,
+        idempotency: {
           operation,
+          key: input.idempotencyKey,
           request: { ...input, idempotencyKey: undefined },
-        },
-        {
-          run: async () => work(manager, await this.lockVisible(manager, input.ideaId, actor)),
           remember: memory.remember,
-          replay: (remembered) => memory.replay(remembered, manager),
+          replay: (tx, remembered) => memory.replay(remembered, tx),
         },
-      ),
+      },
+      async ({ manager }) => work(manager, await this.lockVisible(manager, input.ideaId, actor)),
     );
     await this.changed(input.ideaId);
     return result;
@@ -548,11 +542,10 @@ export class IdeaService {
     return toIdea(row);
   }
 
-  async findById(id: string): Promise<Idea> {
-    const [row] = (await this.dataSource.query(
-      `SELECT ${IDEA_COLUMNS} FROM idea i WHERE i.id = $1`,
-      [id],
-    )) as IdeaRow[];
+  async findById(id: string, db: Db = this.dataSource): Promise<Idea> {
+    const [row] = (await db.query(`SELECT ${IDEA_COLUMNS} FROM idea i WHERE i.id = $1`, [
+      id,
+    ])) as IdeaRow[];
     if (!row) throw notFound('Idea');
     return toIdea(row);
   }

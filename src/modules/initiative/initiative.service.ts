@@ -14,10 +14,10 @@ import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { keysetPage, SqlParams } from '../../common/graphql/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
-import { IdempotencyService } from '../../common/idempotency/idempotency.service.js';
+import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
 import { splitProRata } from '../../common/money/pro-rata.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
-import { modifiedRows } from '../../database/sql.js';
+import { modifiedRows, type Db } from '../../database/sql.js';
 import { Transactions } from '../../database/transactions.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CapacityService } from '../employee/capacity.service.js';
@@ -104,7 +104,7 @@ export class InitiativeService {
     private readonly transactions: Transactions,
     private readonly ledger: LedgerService,
     private readonly capacity: CapacityService,
-    private readonly idempotency: IdempotencyService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     private readonly endingHooks: InitiativeEndingHooks,
     @InjectPubSub() private readonly pubSub: PubSubEngine,
@@ -435,79 +435,74 @@ export class InitiativeService {
   ): Promise<FinishResult> {
     const operation =
       outcome === InitiativeStatus.COMPLETED ? 'completeInitiative' : 'cancelInitiative';
-    const result = await this.transactions.run((manager) =>
-      this.idempotency.once(
-        manager,
-        {
-          actorId: actor.id,
-          key: input.idempotencyKey,
+    const result = await this.unitOfWork.run(
+      {
+        actor,
+        idempotency: {
           operation,
+          key: input.idempotencyKey,
           request: { initiativeId: input.initiativeId, note: input.note ?? null },
-        },
-        {
-          run: async () => {
-            const initiative = await this.lock(
-              manager,
-              input.initiativeId,
-              'UPDATE',
-              'input.initiativeId',
-            );
-            const allowed =
-              outcome === InitiativeStatus.COMPLETED
-                ? isOwner(actor, initiative)
-                : canCancel(actor, initiative);
-            if (!allowed) {
-              throw forbidden(
-                outcome === InitiativeStatus.COMPLETED
-                  ? "Only the initiative's owner completes it"
-                  : "Only the initiative's owner or its sponsor team's leads cancel it",
-              );
-            }
-            this.assertActive(initiative);
-            await this.endingHooks.run(manager, initiative, actor.id);
-            const members = await modifiedRows<{ employeeId: string; hoursPerWeek: number }>(
-              manager,
-              `UPDATE initiative_member SET left_at = now() WHERE initiative_id = $1 AND left_at IS NULL
-               RETURNING employee_id AS "employeeId", hours_per_week AS "hoursPerWeek"`,
-              [initiative.id],
-            );
-            for (const member of members) {
-              if (member.hoursPerWeek > 0)
-                await this.capacity.release(manager, member.employeeId, member.hoursPerWeek);
-            }
-            const refunds = await this.refundFunders(manager, initiative);
-            const [row] = await modifiedRows<InitiativeRow>(
-              manager,
-              `UPDATE initiative i SET status = $2, finished_at = now(), finish_note = $3
-                WHERE id = $1 RETURNING ${INITIATIVE_COLUMNS}`,
-              [initiative.id, outcome, input.note ?? null],
-            );
-            await this.audit.record(manager, {
-              actorId: actor.id,
-              action:
-                outcome === InitiativeStatus.COMPLETED
-                  ? 'initiative.complete'
-                  : 'initiative.cancel',
-              subjectType: 'Initiative',
-              subjectId: initiative.id,
-              payload: {
-                note: input.note ?? null,
-                refunded: refunds.reduce((sum, t) => sum + t.amount, 0),
-                refunds: refunds.map((t) => ({ transferId: t.id, amount: t.amount })),
-                membersReleased: members.length,
-              },
-            });
-            return { initiative: toInitiative(row), refunds };
-          },
-          remember: (done) => ({ refundTransferIds: done.refunds.map((t) => t.id) }),
-          replay: async ({ refundTransferIds }) => ({
-            initiative: await this.findById(input.initiativeId),
+          remember: (done: FinishResult) => ({ refundTransferIds: done.refunds.map((t) => t.id) }),
+          replay: async (tx, { refundTransferIds }) => ({
+            initiative: await this.findById(input.initiativeId, 'id', tx),
             refunds: await Promise.all(
-              (refundTransferIds as string[]).map((id) => this.ledger.transferById(manager, id)),
+              refundTransferIds.map((id) => this.ledger.transferById(tx, id)),
             ),
           }),
         },
-      ),
+      },
+      async ({ manager }) => {
+        const initiative = await this.lock(
+          manager,
+          input.initiativeId,
+          'UPDATE',
+          'input.initiativeId',
+        );
+        const allowed =
+          outcome === InitiativeStatus.COMPLETED
+            ? isOwner(actor, initiative)
+            : canCancel(actor, initiative);
+        if (!allowed) {
+          throw forbidden(
+            outcome === InitiativeStatus.COMPLETED
+              ? "Only the initiative's owner completes it"
+              : "Only the initiative's owner or its sponsor team's leads cancel it",
+          );
+        }
+        this.assertActive(initiative);
+        await this.endingHooks.run(manager, initiative, actor.id);
+        const members = await modifiedRows<{ employeeId: string; hoursPerWeek: number }>(
+          manager,
+          `UPDATE initiative_member SET left_at = now() WHERE initiative_id = $1 AND left_at IS NULL
+               RETURNING employee_id AS "employeeId", hours_per_week AS "hoursPerWeek"`,
+          [initiative.id],
+        );
+        for (const member of members) {
+          if (member.hoursPerWeek > 0)
+            await this.capacity.release(manager, member.employeeId, member.hoursPerWeek);
+        }
+        const refunds = await this.refundFunders(manager, initiative);
+        const [row] = await modifiedRows<InitiativeRow>(
+          manager,
+          `UPDATE initiative i SET status = $2, finished_at = now(), finish_note = $3
+                WHERE id = $1 RETURNING ${INITIATIVE_COLUMNS}`,
+          [initiative.id, outcome, input.note ?? null],
+        );
+        await this.audit.record(manager, {
+          actorId: actor.id,
+          action:
+            outcome === InitiativeStatus.COMPLETED ? 'initiative.complete' : 'initiative.cancel',
+          subjectType: 'Initiative',
+          subjectId: initiative.id,
+          payload: {
+            note: input.note ?? null,
+            refunded: refunds.reduce((sum, t) => sum + t.amount, 0),
+            refunds: refunds.map((t) => ({ transferId: t.id, amount: t.amount })),
+            membersReleased: members.length,
+          },
+        });
+        return { initiative: toInitiative(row), refunds };
+      },
     );
     await this.announce(input.initiativeId);
     return result;
@@ -601,8 +596,8 @@ export class InitiativeService {
     return initiative;
   }
 
-  async findById(id: string, field = 'id'): Promise<Initiative> {
-    const [row] = (await this.dataSource.query(
+  async findById(id: string, field = 'id', db: Db = this.dataSource): Promise<Initiative> {
+    const [row] = (await db.query(
       `SELECT ${INITIATIVE_COLUMNS} FROM initiative i WHERE i.id = $1`,
       [id],
     )) as InitiativeRow[];

@@ -7,7 +7,7 @@ import type { WeekRange } from '../../common/graphql/date-range.js';
 import { SqlParams } from '../../common/graphql/keyset.js';
 import { toConnection, type ConnectionResult } from '../../common/graphql/connection.js';
 import { BatchLoader, byKey } from '../../common/graphql/request-loaders.js';
-import { modifiedRows } from '../../database/sql.js';
+import { modifiedRows, type Db } from '../../database/sql.js';
 import { AccountEntity } from './account.entity.js';
 import { AccountKind, TransferKind } from './ledger.enums.js';
 import { TransferEntity } from './transfer.entity.js';
@@ -140,7 +140,7 @@ export class LedgerService {
     return fromRawTransfer(transfer);
   }
 
-  async transferById(manager: EntityManager, id: string): Promise<TransferEntity> {
+  async transferById(manager: Db, id: string): Promise<TransferEntity> {
     const [row] = (await manager.query(`SELECT ${TRANSFER_COLUMNS} FROM transfer WHERE id = $1`, [
       id,
     ])) as RawTransfer[];

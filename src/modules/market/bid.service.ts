@@ -14,9 +14,9 @@ import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { cursorCondition, keysetPage, SqlParams } from '../../common/graphql/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
-import { IdempotencyService } from '../../common/idempotency/idempotency.service.js';
+import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
-import { modifiedRows } from '../../database/sql.js';
+import { modifiedRows, type Db } from '../../database/sql.js';
 import { Transactions } from '../../database/transactions.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CapacityService } from '../employee/capacity.service.js';
@@ -76,7 +76,7 @@ export class BidService {
     private readonly needs: NeedService,
     private readonly ledger: LedgerService,
     private readonly capacity: CapacityService,
-    private readonly idempotency: IdempotencyService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     private readonly initiatives: InitiativeService,
     @InjectPubSub() private readonly pubSub: PubSubEngine,
@@ -214,35 +214,32 @@ export class BidService {
    * so concurrent acceptances can neither overspend, overbook a person, nor overfill a need.
    */
   async accept(input: AcceptBidInput, actor: Actor): Promise<AcceptBidResult> {
-    return this.transactions.run((manager) =>
-      this.idempotency.once(
-        manager,
-        {
-          actorId: actor.id,
-          key: input.idempotencyKey,
+    return this.unitOfWork.run(
+      {
+        actor,
+        idempotency: {
           operation: 'acceptBid',
+          key: input.idempotencyKey,
           request: { bidId: input.bidId },
-        },
-        {
-          run: () => this.acceptNow(manager, input, actor),
           remember: (result) => ({
             engagementId: result.engagement.id,
             transferId: result.transfer.id,
           }),
-          replay: async ({ engagementId, transferId }) => {
-            const [engagement] = (await manager.query(
+          replay: async (tx, { engagementId, transferId }) => {
+            const [engagement] = (await tx.query(
               `SELECT ${ENGAGEMENT_COLUMNS} FROM engagement g WHERE g.id = $1`,
               [engagementId],
             )) as EngagementRow[];
             return {
               engagement: toEngagement(engagement),
-              bid: await this.findById(engagement.bidId),
-              need: await this.needs.findById(engagement.needId),
-              transfer: await this.ledger.transferById(manager, transferId as string),
+              bid: await this.findById(engagement.bidId, tx),
+              need: await this.needs.findById(engagement.needId, 'id', tx),
+              transfer: await this.ledger.transferById(tx.manager, transferId),
             };
           },
         },
-      ),
+      },
+      (tx) => this.acceptNow(tx.manager, input, actor),
     );
   }
 
@@ -377,8 +374,8 @@ export class BidService {
     return toBid(row);
   }
 
-  async findById(id: string): Promise<Bid> {
-    const [row] = (await this.dataSource.query(
+  async findById(id: string, db: Db = this.dataSource): Promise<Bid> {
+    const [row] = (await db.query(
       `SELECT ${BID_COLUMNS} FROM bid b JOIN need n ON n.id = b.need_id WHERE b.id = $1`,
       [id],
     )) as BidRow[];

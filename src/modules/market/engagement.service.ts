@@ -12,9 +12,8 @@ import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { cursorCondition, keysetPage, SqlParams } from '../../common/graphql/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
-import { IdempotencyService } from '../../common/idempotency/idempotency.service.js';
-import { modifiedRows } from '../../database/sql.js';
-import { Transactions } from '../../database/transactions.js';
+import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
+import { modifiedRows, type Db } from '../../database/sql.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CapacityService } from '../employee/capacity.service.js';
 import { AccountKind, TransferKind } from '../ledger/ledger.enums.js';
@@ -59,43 +58,42 @@ export interface LogTimeResult {
 export class EngagementService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly transactions: Transactions,
     private readonly needs: NeedService,
     private readonly ledger: LedgerService,
     private readonly capacity: CapacityService,
-    private readonly idempotency: IdempotencyService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
   ) {}
 
   async logTime(input: LogTimeInput, actor: Actor): Promise<LogTimeResult> {
     if (input.date > tomorrow())
       throw badInput('input.date', 'input.date: work cannot be logged for a future day');
-    return this.transactions.run((manager) =>
-      this.idempotency.once(
-        manager,
-        {
-          actorId: actor.id,
-          key: input.idempotencyKey,
+    return this.unitOfWork.run(
+      {
+        actor,
+        idempotency: {
           operation: 'logTime',
+          key: input.idempotencyKey,
           request: {
             engagementId: input.engagementId,
             hours: input.hours,
             date: input.date,
             note: input.note,
           },
-        },
-        {
-          run: () => this.logNow(manager, input, actor),
           remember: (result) => ({ timeLogId: result.timeLog.id }),
-          replay: async ({ timeLogId }) => {
-            const [row] = (await manager.query(
+          replay: async (tx, { timeLogId }) => {
+            const [row] = (await tx.query(
               `SELECT ${TIME_LOG_COLUMNS} FROM time_log l JOIN transfer t ON t.id = l.transfer_id WHERE l.id = $1`,
               [timeLogId],
             )) as TimeLogRow[];
-            return { timeLog: toTimeLog(row), engagement: await this.findById(input.engagementId) };
+            return {
+              timeLog: toTimeLog(row),
+              engagement: await this.findById(input.engagementId, 'id', tx),
+            };
           },
         },
-      ),
+      },
+      (tx) => this.logNow(tx.manager, input, actor),
     );
   }
 
@@ -171,12 +169,8 @@ export class EngagementService {
     return { timeLog: toTimeLog(timeLog), engagement };
   }
 
-  async findById(
-    id: string,
-    field = 'id',
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<Engagement> {
-    const [row] = (await manager.query(
+  async findById(id: string, field = 'id', db: Db = this.dataSource): Promise<Engagement> {
+    const [row] = (await db.query(
       `SELECT ${ENGAGEMENT_COLUMNS} FROM engagement g WHERE g.id = $1`,
       [id],
     )) as EngagementRow[];

@@ -11,8 +11,8 @@ import {
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { keysetPage, SqlParams } from '../../common/graphql/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
-import { IdempotencyService } from '../../common/idempotency/idempotency.service.js';
-import { modifiedRows } from '../../database/sql.js';
+import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
+import { modifiedRows, type Db } from '../../database/sql.js';
 import { Transactions } from '../../database/transactions.js';
 import { AuditService } from '../audit/audit.service.js';
 import { InitiativeService } from '../initiative/initiative.service.js';
@@ -55,7 +55,7 @@ export class NeedService {
     private readonly ledger: LedgerService,
     private readonly skills: SkillService,
     private readonly capacity: CapacityService,
-    private readonly idempotency: IdempotencyService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     private readonly initiatives: InitiativeService,
   ) {}
@@ -169,34 +169,31 @@ export class NeedService {
    * never had a bid accepted ends CANCELLED, any other CLOSED.
    */
   async close(input: CloseNeedInput, actor: Actor): Promise<CloseNeedResult> {
-    return this.transactions.run((manager) =>
-      this.idempotency.once(
-        manager,
-        {
-          actorId: actor.id,
-          key: input.idempotencyKey,
+    return this.unitOfWork.run(
+      {
+        actor,
+        idempotency: {
           operation: 'closeNeed',
+          key: input.idempotencyKey,
           request: { needId: input.needId },
-        },
-        {
-          run: async () => {
-            const need = await this.lock(manager, input.needId, 'UPDATE', 'input.needId');
-            if (!actsForBuyer(actor, need))
-              throw forbidden("Only the buyer's leads can close this need");
-            if (need.status !== NeedStatus.OPEN && need.status !== NeedStatus.FILLED) {
-              throw invalidTransition(`The need is ${need.status} already`);
-            }
-            return this.closeLocked(manager, need, actor.id);
-          },
           remember: (result) => ({ refundTransferId: result.refund?.id ?? null }),
-          replay: async ({ refundTransferId }) => ({
-            need: await this.findById(input.needId),
+          replay: async (tx, { refundTransferId }) => ({
+            need: await this.findById(input.needId, 'id', tx),
             refund: refundTransferId
-              ? await this.ledger.transferById(manager, refundTransferId as string)
+              ? await this.ledger.transferById(tx.manager, refundTransferId)
               : null,
           }),
         },
-      ),
+      },
+      async ({ manager }) => {
+        const need = await this.lock(manager, input.needId, 'UPDATE', 'input.needId');
+        if (!actsForBuyer(actor, need))
+          throw forbidden("Only the buyer's leads can close this need");
+        if (need.status !== NeedStatus.OPEN && need.status !== NeedStatus.FILLED) {
+          throw invalidTransition(`The need is ${need.status} already`);
+        }
+        return this.closeLocked(manager, need, actor.id);
+      },
     );
   }
 
@@ -294,11 +291,10 @@ export class NeedService {
     return toNeed(row);
   }
 
-  async findById(id: string, field = 'id'): Promise<Need> {
-    const [row] = (await this.dataSource.query(
-      `SELECT ${NEED_COLUMNS} FROM need n WHERE n.id = $1`,
-      [id],
-    )) as NeedRow[];
+  async findById(id: string, field = 'id', db: Db = this.dataSource): Promise<Need> {
+    const [row] = (await db.query(`SELECT ${NEED_COLUMNS} FROM need n WHERE n.id = $1`, [
+      id,
+    ])) as NeedRow[];
     if (!row) throw notFound('Need', field);
     return toNeed(row);
   }

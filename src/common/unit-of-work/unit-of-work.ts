@@ -1,0 +1,140 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
+import type { EntityManager } from 'typeorm';
+import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel.js';
+import type { Db } from '../../database/sql.js';
+import { Transactions } from '../../database/transactions.js';
+import { conflict } from '../errors/domain-error.js';
+import { IdempotencyKeyRepository } from '../idempotency/idempotency-key.repository.js';
+import { AuditTrail, type AuditEvent } from './audit-trail.js';
+
+/** Idempotency keys of the system's own work (seeding) live under this actor id. */
+const SYSTEM_ACTOR = '00000000-0000-0000-0000-000000000000';
+
+/** Something to do once the transaction has committed (publish a change, notify someone). */
+export type AfterCommit = () => unknown;
+
+/**
+ * One attempt at a unit of work: the transaction every repository call of the mutation runs
+ * in, the audit events it records and the effects it asks for after commit. An attempt that
+ * rolls back (and is retried) takes its effects with it.
+ */
+export class Tx implements Db {
+  readonly effects: AfterCommit[] = [];
+
+  constructor(
+    /** The TypeORM transaction underneath, for code that still speaks EntityManager. */
+    readonly manager: EntityManager,
+    private readonly actorId: string | null,
+    private readonly trail: AuditTrail,
+  ) {}
+
+  query(sql: string, params?: unknown[]): Promise<unknown> {
+    return this.manager.query(sql, params);
+  }
+
+  /** Appends an audit event by the unit of work's actor, in this transaction. */
+  record(event: AuditEvent): Promise<void> {
+    return this.trail.append(this, { actorId: this.actorId, ...event });
+  }
+
+  /** Runs `effect` after this transaction commits; never if it rolls back. */
+  afterCommit(effect: AfterCommit): void {
+    this.effects.push(effect);
+  }
+}
+
+/**
+ * How a mutation with a client-chosen idempotency key is recognised and answered again.
+ * DESIGN.md invariant 6: a retry with the same key returns the first result and moves no
+ * credits twice; the same key with other arguments is a CONFLICT.
+ */
+export interface Idempotency<T, R extends Record<string, unknown>> {
+  /** The GraphQL mutation: keys are scoped to the caller and the operation is part of the match. */
+  operation: string;
+  /** The client's key; without one the mutation simply runs. */
+  key?: string | null;
+  /** The call's arguments without the key: a replay must match them exactly. */
+  request: Record<string, unknown>;
+  /** What to keep of the outcome (ids, not whole objects: they are read again on replay). */
+  remember: (result: T) => R;
+  /** Rebuilds the first outcome, reading through the replay's own transaction. */
+  replay: (tx: Tx, remembered: R) => Promise<T>;
+}
+
+export interface MutationOptions<T, R extends Record<string, unknown>> {
+  /** Who acts: recorded on every audit event and owns the idempotency key. Null: the system. */
+  actor: { id: string } | null;
+  idempotency?: Idempotency<T, R>;
+  isolation?: IsolationLevel;
+}
+
+/**
+ * The only way a mutation runs. One PostgreSQL transaction (retried whole on serialization
+ * failures and deadlocks) holding, in order: the idempotency claim (or the replay of the first
+ * outcome, read through this same transaction so that no request ever holds two pooled
+ * connections), the domain work with its audit events, and the remembered outcome. Effects
+ * registered with `tx.afterCommit` run once the transaction has committed.
+ */
+@Injectable()
+export class UnitOfWork {
+  private readonly logger = new Logger(UnitOfWork.name);
+
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly idempotencyKeys: IdempotencyKeyRepository,
+    private readonly trail: AuditTrail,
+  ) {}
+
+  async run<T, R extends Record<string, unknown> = Record<string, unknown>>(
+    options: MutationOptions<T, R>,
+    work: (tx: Tx) => Promise<T>,
+  ): Promise<T> {
+    let committed: Tx | undefined;
+    const result = await this.transactions.run(
+      async (manager) => {
+        const tx = new Tx(manager, options.actor?.id ?? null, this.trail);
+        const outcome = await this.attempt(tx, options, work);
+        committed = tx;
+        return outcome;
+      },
+      { isolation: options.isolation },
+    );
+    for (const effect of committed?.effects ?? []) {
+      try {
+        await effect();
+      } catch (error) {
+        // The change is committed: the caller gets its answer; the lost effect is logged.
+        this.logger.error(`after-commit effect failed: ${(error as Error).message}`);
+      }
+    }
+    return result;
+  }
+
+  private async attempt<T, R extends Record<string, unknown>>(
+    tx: Tx,
+    { actor, idempotency }: MutationOptions<T, R>,
+    work: (tx: Tx) => Promise<T>,
+  ): Promise<T> {
+    if (!idempotency?.key) return work(tx);
+    const { key, operation } = idempotency;
+    const owner = actor?.id ?? SYSTEM_ACTOR;
+    const requestHash = createHash('sha256')
+      .update(stringify({ operation, request: idempotency.request }) ?? '')
+      .digest('hex');
+    if (!(await this.idempotencyKeys.claim(tx, owner, key, operation, requestHash))) {
+      const first = await this.idempotencyKeys.remembered(tx, owner, key);
+      if (first.operation !== operation || first.requestHash !== requestHash) {
+        throw conflict(
+          'This idempotencyKey was already used for a different request',
+          'input.idempotencyKey',
+        );
+      }
+      return idempotency.replay(tx, first.response as R);
+    }
+    const result = await work(tx);
+    await this.idempotencyKeys.remember(tx, owner, key, idempotency.remember(result));
+    return result;
+  }
+}
