@@ -126,8 +126,8 @@ describe('Ledger', () => {
       const ledger = sut.app.get(LedgerService);
       return sut.app.get(Transactions).run(async (manager) =>
         ledger.transfer(manager, {
-          fromAccountId: await ledger.accountOf(manager, AccountKind.TEAM, from.id),
-          toAccountId: await ledger.accountOf(manager, AccountKind.TEAM, to.id),
+          fromAccountId: await ledger.accountIdOf(manager, AccountKind.TEAM, from.id),
+          toAccountId: await ledger.accountIdOf(manager, AccountKind.TEAM, to.id),
           amount,
           kind: TransferKind.PLEDGE,
         }),
@@ -184,8 +184,8 @@ describe('Ledger', () => {
       const ledger = sut.app.get(LedgerService);
       await sut.app.get(Transactions).run(async (manager) =>
         ledger.transfer(manager, {
-          fromAccountId: await ledger.accountOf(manager, AccountKind.TEAM, payer.id),
-          toAccountId: await ledger.accountOf(manager, AccountKind.TEAM, payee.id),
+          fromAccountId: await ledger.accountIdOf(manager, AccountKind.TEAM, payer.id),
+          toAccountId: await ledger.accountIdOf(manager, AccountKind.TEAM, payee.id),
           amount: 120,
           kind: TransferKind.PLEDGE,
           memo: 'for an idea',

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { notFound } from '../errors/domain-error.js';
 
 /**
  * How to batch one kind of lookup. Services declare these as fields; each GraphQL request gets
@@ -24,6 +25,20 @@ export class RequestLoaders {
       this.loaders.set(definition as BatchLoader<unknown, unknown>, loader);
     }
     return loader as unknown as DataLoader<K, V, C>;
+  }
+
+  /**
+   * Loads something that must exist (a reference the database guarantees, such as a need's
+   * buyer); NOT_FOUND, not a crash on `!`, if it does not (deleted between two statements).
+   */
+  async loadRequired<K, V, C>(
+    definition: BatchLoader<K, V | null, C>,
+    key: K,
+    what: string,
+  ): Promise<V> {
+    const value = await this.get(definition).load(key);
+    if (value === null || value === undefined) throw notFound(what);
+    return value;
   }
 }
 

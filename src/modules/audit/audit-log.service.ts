@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import { keysetPage, SqlParams } from '../../common/graphql/keyset.js';
+import { keysetPage, SqlParams } from '../../database/keyset.js';
 import type { AuditEvent } from './audit-event.model.js';
 import type { AuditLogFilter } from './dto/audit-log.args.js';
 

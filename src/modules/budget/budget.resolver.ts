@@ -64,7 +64,7 @@ export class TeamLedgerResolver {
   ): Promise<TeamLedger> {
     const weeks = pnlWeeksOf(period);
     const team = await this.teams.findById(teamId, 'teamId');
-    const account = await this.ledger.accountOwned(AccountKind.TEAM, teamId);
+    const account = await this.ledger.findAccountOf(AccountKind.TEAM, teamId);
     return {
       team,
       account,
@@ -159,7 +159,7 @@ export class TeamBalanceResolver {
     if (!canReadTeamBooks(actor, team.id))
       throw forbidden("Only leads and the team's members see its books");
     const account = await loaders
-      .get(this.ledger.accountByOwner)
+      .get(this.ledger.accountOfOwner)
       .load(accountOwnerKey(AccountKind.TEAM, team.id));
     if (!account) return ZERO_PNL;
     return pnlOf(
@@ -178,7 +178,7 @@ export class TeamBalanceResolver {
     if (!canReadTeamBooks(actor, team.id))
       throw forbidden("Only leads and the team's members see its balance");
     const account = await loaders
-      .get(this.ledger.accountByOwner)
+      .get(this.ledger.accountOfOwner)
       .load(accountOwnerKey(AccountKind.TEAM, team.id));
     return account?.balance ?? 0;
   }

@@ -31,14 +31,14 @@ export class BudgetService {
         },
       },
       async (tx) => {
-        const teamAccount = await this.ledger.accountOf(
+        const teamAccount = await this.ledger.accountIdOf(
           tx.manager,
           AccountKind.TEAM,
           input.teamId,
           'input.teamId',
         );
         const transfer = await this.ledger.transfer(tx.manager, {
-          fromAccountId: await this.ledger.issuanceAccount(tx.manager),
+          fromAccountId: await this.ledger.issuanceAccountId(tx.manager),
           toAccountId: teamAccount,
           amount: input.amount,
           kind: TransferKind.ALLOCATION,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
-import { cursorCondition, SqlParams } from '../../common/graphql/keyset.js';
+import { cursorCondition, SqlParams } from '../../database/keyset.js';
 import { BatchLoader, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
 import { Transactions } from '../../database/transactions.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SqlParams } from '../../common/graphql/keyset.js';
+import { SqlParams } from '../../database/keyset.js';
 import type { IdeaFunnelFilter } from './dto/dashboard.inputs.js';
 import { FunnelStage, type IdeaFunnel } from './models/dashboard.models.js';
 

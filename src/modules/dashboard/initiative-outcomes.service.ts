@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { toConnection } from '../../common/graphql/connection.js';
-import { SqlParams, cursorCondition, type SortColumn } from '../../common/graphql/keyset.js';
+import { SqlParams, cursorCondition, type SortColumn } from '../../database/keyset.js';
 import { InitiativeStatus } from '../initiative/initiative.enums.js';
 import { InitiativeOutcomeSort, type InitiativeOutcomesFilter } from './dto/dashboard.inputs.js';
 import type {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { weeksOf } from '../../common/graphql/date-range.js';
-import { SqlParams } from '../../common/graphql/keyset.js';
+import { SqlParams } from '../../database/keyset.js';
 import { normalizeSkillName } from '../skill/skill-name.js';
 import type { MarketStatsFilter } from './dto/dashboard.inputs.js';
 import type { MarketStats, SkillMarketStats } from './models/dashboard.models.js';

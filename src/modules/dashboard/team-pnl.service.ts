@@ -4,7 +4,7 @@ import { isAnyLead, type Actor } from '../../common/auth/actor.js';
 import { toConnection, type ConnectionResult } from '../../common/graphql/connection.js';
 import { decodeCursor } from '../../common/graphql/cursor.js';
 import { sundayOf, weeksOf, type DateRange } from '../../common/graphql/date-range.js';
-import { SqlParams } from '../../common/graphql/keyset.js';
+import { SqlParams } from '../../database/keyset.js';
 import { addPnl, pnlOf, ZERO_PNL } from '../budget/pnl.js';
 import { AccountFlowService } from '../ledger/account-flow.service.js';
 import type { TeamPnl, TeamPnlReport } from './models/dashboard.models.js';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { capacityExceeded, notFound } from '../../common/errors/domain-error.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
-import { modifiedRows } from '../../database/sql.js';
+import { modifiedRows, type Db } from '../../database/sql.js';
 
 /**
  * DESIGN.md invariant 3: an employee's committed hours never exceed their weekly capacity.
@@ -12,15 +11,25 @@ import { modifiedRows } from '../../database/sql.js';
  */
 @Injectable()
 export class CapacityService {
-  async commit(manager: EntityManager, employeeId: string, hoursPerWeek: number): Promise<void> {
+  /** Hours a week the employee has not committed yet (read in the caller's transaction). */
+  async spareHours(db: Db, employeeId: string): Promise<number> {
+    const [row] = (await db.query(
+      `SELECT weekly_capacity_hours - committed_hours_per_week AS spare FROM employee WHERE id = $1`,
+      [employeeId],
+    )) as { spare: number }[];
+    if (!row) throw notFound('Employee');
+    return row.spare;
+  }
+
+  async commit(manager: Db, employeeId: string, hoursPerWeek: number): Promise<void> {
     await this.change(manager, employeeId, hoursPerWeek);
   }
 
-  async release(manager: EntityManager, employeeId: string, hoursPerWeek: number): Promise<void> {
+  async release(manager: Db, employeeId: string, hoursPerWeek: number): Promise<void> {
     await this.change(manager, employeeId, -hoursPerWeek);
   }
 
-  private async change(manager: EntityManager, employeeId: string, delta: number): Promise<void> {
+  private async change(manager: Db, employeeId: string, delta: number): Promise<void> {
     try {
       const rows = await modifiedRows(
         manager,

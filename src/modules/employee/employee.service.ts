@@ -9,12 +9,13 @@ import {
   keysetPage,
   SqlParams,
   type SortColumn,
-} from '../../common/graphql/keyset.js';
+} from '../../database/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
-import { escapeLike } from '../../database/sql.js';
+import { escapeLike, type Db } from '../../database/sql.js';
 import { Transactions } from '../../database/transactions.js';
 import { AuditService } from '../audit/audit.service.js';
 import { normalizeSkillName } from '../skill/skill-name.js';
+import { TeamService } from '../team/team.service.js';
 import { SkillService } from '../skill/skill.service.js';
 import { TeamRole } from '../team/team-role.js';
 import type { AddTeamMemberInput } from './dto/add-team-member.input.js';
@@ -49,6 +50,7 @@ export class EmployeeService {
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly skills: SkillService,
+    private readonly teams: TeamService,
     private readonly audit: AuditService,
   ) {}
 
@@ -113,10 +115,7 @@ export class EmployeeService {
    */
   async addTeamMember(input: AddTeamMemberInput, actorId: string | null): Promise<TeamMembership> {
     return this.transactions.run(async (manager) => {
-      const [team] = (await manager.query(`SELECT id FROM team WHERE id = $1 FOR NO KEY UPDATE`, [
-        input.teamId,
-      ])) as { id: string }[];
-      if (!team) throw notFound('Team', 'input.teamId');
+      await this.teams.lock(manager, input.teamId);
       const [employee] = (await manager.query(
         `SELECT id FROM employee WHERE id = $1 FOR NO KEY UPDATE`,
         [input.employeeId],
@@ -237,6 +236,25 @@ export class EmployeeService {
     )) as Employee[];
     if (!employee) throw notFound('Employee', field);
     return employee;
+  }
+
+  /** The team an employee's pay goes to. */
+  async homeTeamIdOf(db: Db, employeeId: string): Promise<string> {
+    const [row] = (await db.query(`SELECT home_team_id AS "teamId" FROM employee WHERE id = $1`, [
+      employeeId,
+    ])) as { teamId: string }[];
+    if (!row) throw notFound('Employee');
+    return row.teamId;
+  }
+
+  /** Of the skills named (normalized names), those the employee holds: name → skill id. */
+  async heldSkillIds(db: Db, employeeId: string, names: string[]): Promise<Map<string, string>> {
+    const rows = (await db.query(
+      `SELECT k.id, k.normalized_name AS name FROM employee_skill s JOIN skill k ON k.id = s.skill_id
+        WHERE s.employee_id = $1 AND k.normalized_name = ANY($2)`,
+      [employeeId, names],
+    )) as { id: string; name: string }[];
+    return new Map(rows.map((r) => [r.name, r.id]));
   }
 
   /** For sign-in only: the one place the password hash is read. */

@@ -11,7 +11,7 @@ import {
 } from '../../common/errors/domain-error.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import { keysetPage, SqlParams, type SortColumn } from '../../common/graphql/keyset.js';
+import { keysetPage, SqlParams, type SortColumn } from '../../database/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
@@ -277,7 +277,7 @@ export class IdeaService {
           throw error;
         }
         const transfer = await this.ledger.transfer(manager, {
-          fromAccountId: await this.ledger.accountOf(
+          fromAccountId: await this.ledger.accountIdOf(
             manager,
             AccountKind.TEAM,
             input.teamId,

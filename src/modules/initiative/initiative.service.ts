@@ -12,7 +12,7 @@ import {
 } from '../../common/errors/domain-error.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import { keysetPage, SqlParams } from '../../common/graphql/keyset.js';
+import { keysetPage, SqlParams } from '../../database/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
 import { splitProRata } from '../../common/money/pro-rata.js';
@@ -512,10 +512,7 @@ export class InitiativeService {
     manager: EntityManager,
     initiative: Initiative,
   ): Promise<TransferEntity[]> {
-    const [{ balance }] = (await manager.query(
-      `SELECT balance::text FROM account WHERE id = $1 FOR UPDATE`,
-      [initiative.accountId],
-    )) as { balance: string }[];
+    const balance = await this.ledger.lockBalance(manager, initiative.accountId);
     const funders = (await manager.query(
       `SELECT f.team_id AS "teamId", f.amount::text AS amount, a.id AS "accountId"
          FROM initiative_funder f JOIN account a ON a.kind = 'TEAM' AND a.owner_id = f.team_id

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { WeekRange } from '../../common/graphql/date-range.js';
-import { SqlParams } from '../../common/graphql/keyset.js';
+import { SqlParams } from '../../database/keyset.js';
 import { BatchLoader } from '../../common/graphql/request-loaders.js';
 import { TransferKind } from './ledger.enums.js';
 

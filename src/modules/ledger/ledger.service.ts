@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { insufficientFunds, notFound } from '../../common/errors/domain-error.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import { decodeCursor } from '../../common/graphql/cursor.js';
 import type { WeekRange } from '../../common/graphql/date-range.js';
-import { SqlParams } from '../../common/graphql/keyset.js';
+import { SqlParams } from '../../database/keyset.js';
 import { toConnection, type ConnectionResult } from '../../common/graphql/connection.js';
 import { BatchLoader, byKey } from '../../common/graphql/request-loaders.js';
 import { modifiedRows, type Db } from '../../database/sql.js';
@@ -45,15 +45,11 @@ export const accountOwnerKey = (kind: AccountKind, ownerId: string): string => `
  */
 @Injectable()
 export class LedgerService {
-  private issuanceAccountId?: string;
+  private issuanceAccount?: string;
 
   constructor(private readonly dataSource: DataSource) {}
 
-  async openAccount(
-    manager: EntityManager,
-    kind: AccountKind,
-    ownerId: string,
-  ): Promise<AccountEntity> {
+  async openAccount(manager: Db, kind: AccountKind, ownerId: string): Promise<AccountEntity> {
     const [account] = (await manager.query(
       `INSERT INTO account (kind, owner_id) VALUES ($1, $2)
        RETURNING id, kind, owner_id AS "ownerId", balance::int8 AS balance, created_at AS "createdAt"`,
@@ -62,18 +58,20 @@ export class LedgerService {
     return { ...account, balance: Number(account.balance) };
   }
 
-  async issuanceAccount(manager: EntityManager): Promise<string> {
-    if (!this.issuanceAccountId) {
+  /** The id of the one ISSUANCE account, where every credit comes from (cached: it never changes). */
+  async issuanceAccountId(manager: Db): Promise<string> {
+    if (!this.issuanceAccount) {
       const [row] = (await manager.query(`SELECT id FROM account WHERE kind = 'ISSUANCE'`)) as {
         id: string;
       }[];
-      this.issuanceAccountId = row.id;
+      this.issuanceAccount = row.id;
     }
-    return this.issuanceAccountId;
+    return this.issuanceAccount;
   }
 
-  async accountOf(
-    manager: EntityManager,
+  /** The id of an owner's account of a kind; NOT_FOUND (on `field`) when it has none. */
+  async accountIdOf(
+    manager: Db,
     kind: AccountKind,
     ownerId: string,
     field?: string,
@@ -86,14 +84,26 @@ export class LedgerService {
     return row.id;
   }
 
+  /**
+   * An account's balance, its row locked FOR UPDATE until the transaction ends: for moving
+   * "whatever is left" (escrow returns, refunds), which must not race another movement.
+   */
+  async lockBalance(tx: Db, accountId: string): Promise<number> {
+    const [row] = (await tx.query(`SELECT balance::text FROM account WHERE id = $1 FOR UPDATE`, [
+      accountId,
+    ])) as { balance: string }[];
+    if (!row) throw notFound('account');
+    return Number(row.balance);
+  }
+
   /** The account of an owner, read outside any transaction (for display). */
-  async accountOwned(kind: AccountKind, ownerId: string): Promise<AccountEntity> {
+  async findAccountOf(kind: AccountKind, ownerId: string): Promise<AccountEntity> {
     const account = await this.dataSource.getRepository(AccountEntity).findOneBy({ kind, ownerId });
     if (!account) throw notFound(`${kind.toLowerCase().replace('_', ' ')} account`);
     return account;
   }
 
-  async transfer(manager: EntityManager, command: TransferCommand): Promise<TransferEntity> {
+  async transfer(manager: Db, command: TransferCommand): Promise<TransferEntity> {
     try {
       const updated = await modifiedRows(
         manager,
@@ -158,7 +168,7 @@ export class LedgerService {
   });
 
   /** Keys are built with `accountOwnerKey`. */
-  readonly accountByOwner = new BatchLoader<string, AccountEntity | null>(async (keys) => {
+  readonly accountOfOwner = new BatchLoader<string, AccountEntity | null>(async (keys) => {
     const pairs = keys.map((key) => key.split(':'));
     const rows = await this.dataSource
       .getRepository(AccountEntity)

@@ -12,7 +12,7 @@ import {
 } from '../../common/errors/domain-error.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import { cursorCondition, keysetPage, SqlParams } from '../../common/graphql/keyset.js';
+import { cursorCondition, keysetPage, SqlParams } from '../../database/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
@@ -20,6 +20,7 @@ import { modifiedRows, type Db } from '../../database/sql.js';
 import { Transactions } from '../../database/transactions.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CapacityService } from '../employee/capacity.service.js';
+import { EmployeeService } from '../employee/employee.service.js';
 import { InitiativeService } from '../initiative/initiative.service.js';
 import { TransferKind } from '../ledger/ledger.enums.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -76,6 +77,7 @@ export class BidService {
     private readonly needs: NeedService,
     private readonly ledger: LedgerService,
     private readonly capacity: CapacityService,
+    private readonly employees: EmployeeService,
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     private readonly initiatives: InitiativeService,
@@ -93,10 +95,7 @@ export class BidService {
       if (input.hoursPerWeek > remaining) {
         throw conflict(`The need has ${remaining} hours a week left to fill`, 'input.hoursPerWeek');
       }
-      const [{ spare }] = (await manager.query(
-        `SELECT weekly_capacity_hours - committed_hours_per_week AS spare FROM employee WHERE id = $1`,
-        [actor.id],
-      )) as { spare: number }[];
+      const spare = await this.capacity.spareHours(manager, actor.id);
       if (input.hoursPerWeek > spare) {
         throw capacityExceeded(
           `You have ${spare} spare hours a week; this bid offers ${input.hoursPerWeek}`,
@@ -153,12 +152,7 @@ export class BidService {
     names: string[],
   ): Promise<string[]> {
     const normalized = names.map(normalizeSkillName);
-    const rows = (await manager.query(
-      `SELECT k.id, k.normalized_name AS name FROM employee_skill s JOIN skill k ON k.id = s.skill_id
-        WHERE s.employee_id = $1 AND k.normalized_name = ANY($2)`,
-      [employeeId, normalized],
-    )) as { id: string; name: string }[];
-    const held = new Map(rows.map((r) => [r.name, r.id]));
+    const held = await this.employees.heldSkillIds(manager, employeeId, normalized);
     const ids = new Set<string>();
     normalized.forEach((name, index) => {
       const id = held.get(name);

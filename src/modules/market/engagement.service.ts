@@ -10,12 +10,13 @@ import {
 } from '../../common/errors/domain-error.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import { cursorCondition, keysetPage, SqlParams } from '../../common/graphql/keyset.js';
+import { cursorCondition, keysetPage, SqlParams } from '../../database/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
 import { modifiedRows, type Db } from '../../database/sql.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CapacityService } from '../employee/capacity.service.js';
+import { EmployeeService } from '../employee/employee.service.js';
 import { AccountKind, TransferKind } from '../ledger/ledger.enums.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import type { LogTimeInput } from './dto/market-actions.input.js';
@@ -61,6 +62,7 @@ export class EngagementService {
     private readonly needs: NeedService,
     private readonly ledger: LedgerService,
     private readonly capacity: CapacityService,
+    private readonly employees: EmployeeService,
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
   ) {}
@@ -130,13 +132,10 @@ export class EngagementService {
       throw invalidTransition(`The engagement is ${current.status}: no more time can be logged`);
     const engagement = toEngagement(updated);
 
-    const [home] = (await manager.query(
-      `SELECT home_team_id AS "teamId" FROM employee WHERE id = $1`,
-      [actor.id],
-    )) as { teamId: string }[];
+    const homeTeamId = await this.employees.homeTeamIdOf(manager, actor.id);
     const transfer = await this.ledger.transfer(manager, {
       fromAccountId: need.escrowAccountId,
-      toAccountId: await this.ledger.accountOf(manager, AccountKind.TEAM, home.teamId),
+      toAccountId: await this.ledger.accountIdOf(manager, AccountKind.TEAM, homeTeamId),
       amount: input.hours * engagement.ratePerHour,
       kind: TransferKind.TIME_PAYMENT,
       idempotencyKey: input.idempotencyKey,

@@ -1,5 +1,5 @@
 import type { Actor } from '../../common/auth/actor.js';
-import type { SqlParams } from '../../common/graphql/keyset.js';
+import type { SqlParams } from '../../database/keyset.js';
 import { BuyerKind } from './market.enums.js';
 
 export interface BuyerRef {

@@ -9,7 +9,7 @@ import {
   notFound,
 } from '../../common/errors/domain-error.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import { keysetPage, SqlParams } from '../../common/graphql/keyset.js';
+import { keysetPage, SqlParams } from '../../database/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
 import { modifiedRows, type Db } from '../../database/sql.js';
@@ -154,7 +154,7 @@ export class NeedService {
     if (!actsForBuyer(actor, { buyerKind: BuyerKind.TEAM, buyerId: teamId })) {
       throw forbidden('Only a lead of the team posts needs for it');
     }
-    const accountId = await this.ledger.accountOf(
+    const accountId = await this.ledger.accountIdOf(
       manager,
       AccountKind.TEAM,
       teamId,
@@ -259,18 +259,15 @@ export class NeedService {
 
   /** Everything left in the need's escrow back to the buyer's account. */
   private async returnEscrow(manager: EntityManager, need: Need): Promise<TransferEntity | null> {
-    const [{ balance }] = (await manager.query(
-      `SELECT balance::text FROM account WHERE id = $1 FOR UPDATE`,
-      [need.escrowAccountId],
-    )) as { balance: string }[];
-    if (Number(balance) === 0) return null;
+    const balance = await this.ledger.lockBalance(manager, need.escrowAccountId);
+    if (balance === 0) return null;
     if (need.buyerKind === BuyerKind.INITIATIVE) {
-      await this.initiatives.addSpending(manager, need.buyerId, -Number(balance));
+      await this.initiatives.addSpending(manager, need.buyerId, -balance);
     }
     return this.ledger.transfer(manager, {
       fromAccountId: need.escrowAccountId,
       toAccountId: need.buyerAccountId,
-      amount: Number(balance),
+      amount: balance,
       kind: TransferKind.ESCROW_RETURN,
       memo: `Unspent escrow of "${need.title}"`,
     });

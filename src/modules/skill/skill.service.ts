@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import { keysetPage, SqlParams } from '../../common/graphql/keyset.js';
+import { keysetPage, SqlParams } from '../../database/keyset.js';
 import { BatchLoader, byKey } from '../../common/graphql/request-loaders.js';
 import { escapeLike } from '../../database/sql.js';
 import type { SkillFilter } from './dto/skills.args.js';

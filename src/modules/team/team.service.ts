@@ -3,9 +3,9 @@ import { DataSource } from 'typeorm';
 import { conflict, notFound } from '../../common/errors/domain-error.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import { keysetPage, SqlParams } from '../../common/graphql/keyset.js';
+import { keysetPage, SqlParams } from '../../database/keyset.js';
 import { BatchLoader, byKey } from '../../common/graphql/request-loaders.js';
-import { escapeLike } from '../../database/sql.js';
+import { escapeLike, type Db } from '../../database/sql.js';
 import { Transactions } from '../../database/transactions.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AccountKind } from '../ledger/ledger.enums.js';
@@ -50,6 +50,17 @@ export class TeamService {
       });
       return team;
     });
+  }
+
+  /**
+   * Locks the team's row (FOR NO KEY UPDATE) until the transaction ends, so that changes to
+   * its membership are weighed one after the other; NOT_FOUND (on `field`) if there is none.
+   */
+  async lock(tx: Db, teamId: string, field = 'input.teamId'): Promise<void> {
+    const [team] = (await tx.query(`SELECT id FROM team WHERE id = $1 FOR NO KEY UPDATE`, [
+      teamId,
+    ])) as { id: string }[];
+    if (!team) throw notFound('Team', field);
   }
 
   async findById(id: string, field = 'id'): Promise<TeamEntity> {

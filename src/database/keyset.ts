@@ -1,5 +1,5 @@
-import { toConnection, type ConnectionResult } from './connection.js';
-import { decodeCursor, type CursorKey, type CursorValue } from './cursor.js';
+import { toConnection, type ConnectionResult } from '../common/graphql/connection.js';
+import { decodeCursor, type CursorKey, type CursorValue } from '../common/graphql/cursor.js';
 
 /** Positional parameters for hand-written SQL: `params.add(value)` returns `$n`. */
 export class SqlParams {
@@ -35,7 +35,7 @@ export function cursorCondition(
   return `(${sorted}) ${descending ? '<' : '>'} (${placeholders.join(', ')})`;
 }
 
-export type RunQuery = (sql: string, params: unknown[]) => Promise<unknown[]>;
+export type RunQuery = (sql: string, params: unknown[]) => Promise<unknown>;
 
 export interface KeysetQuery<Row, T = Row> {
   /** Columns to select (`e.id, e.name AS "name"`). */

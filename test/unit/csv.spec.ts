@@ -1,5 +1,5 @@
-import { toCsv } from '../src/modules/dashboard/csv.js';
-import { cellsAsSpreadsheetReads } from './support/csv.js';
+import { toCsv } from '../../src/modules/dashboard/csv.js';
+import { cellsAsSpreadsheetReads } from '../support/csv.js';
 
 describe(toCsv.name, () => {
   const sut = (cells: Record<string, unknown>) => toCsv([cells], Object.keys(cells)).split('\n')[1];

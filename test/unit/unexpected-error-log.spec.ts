@@ -1,8 +1,8 @@
 import { ApolloServer } from '@apollo/server';
-import { conflict } from '../src/common/errors/domain-error.js';
-import type { GraphQLContext } from '../src/common/graphql/graphql-context.js';
-import { RequestLoaders } from '../src/common/graphql/request-loaders.js';
-import { unexpectedErrorLog } from '../src/common/graphql/unexpected-error-log.plugin.js';
+import { conflict } from '../../src/common/errors/domain-error.js';
+import type { GraphQLContext } from '../../src/common/graphql/graphql-context.js';
+import { RequestLoaders } from '../../src/common/graphql/request-loaders.js';
+import { unexpectedErrorLog } from '../../src/common/graphql/unexpected-error-log.plugin.js';
 
 describe(unexpectedErrorLog.name, () => {
   const reported: [unknown, unknown][] = [];

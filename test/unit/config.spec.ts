@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, SIGNING_SECRET_FILE } from '../src/config/app-config.js';
+import { ConfigError, loadConfig, SIGNING_SECRET_FILE } from '../../src/config/app-config.js';
 
 /** A secret as `openssl rand -base64 48` would make one. */
 const SECRET = 'k3Jq9vZ2wX8mB1nR5tY7uP0aS4dF6gH2jK8lQ3eW9zC1xV5bN7mT';

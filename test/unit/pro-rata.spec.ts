@@ -1,6 +1,6 @@
-import { splitProRata } from '../src/common/money/pro-rata.js';
-import { MetricDirection } from '../src/modules/initiative/initiative.enums.js';
-import { metricProgressPercent } from '../src/modules/initiative/metric-progress.js';
+import { splitProRata } from '../../src/common/money/pro-rata.js';
+import { MetricDirection } from '../../src/modules/initiative/initiative.enums.js';
+import { metricProgressPercent } from '../../src/modules/initiative/metric-progress.js';
 
 describe(splitProRata.name, () => {
   const split = (total: number, weights: number[]) => [

@@ -6,8 +6,8 @@ import {
   GraphQLString,
   parse,
 } from 'graphql';
-import type { ListLimit } from '../src/common/graphql/list-limits.js';
-import { costOf } from '../src/common/graphql/query-limits.js';
+import type { ListLimit } from '../../src/common/graphql/list-limits.js';
+import { costOf } from '../../src/common/graphql/query-limits.js';
 
 /** A schema with one list of each kind: documented, capped by `first`, and neither. */
 const item = new GraphQLObjectType({

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
-import { DomainError } from '../src/common/errors/domain-error.js';
-import { MAX_SIGN_IN_WAIT_SECONDS, RateLimits } from '../src/common/rate-limit/rate-limits.js';
-import { testConfig } from './support/test-app.js';
+import { DomainError } from '../../src/common/errors/domain-error.js';
+import { MAX_SIGN_IN_WAIT_SECONDS, RateLimits } from '../../src/common/rate-limit/rate-limits.js';
+import { testConfig } from '../support/test-app.js';
 
 /**
  * The sign-in throttle's arithmetic, in memory. Only `Date` is faked: the limiters read the

@@ -1,8 +1,8 @@
 import { ForbiddenException } from '@nestjs/common';
 import { GraphQLError, parse, Source, visit, type StringValueNode } from 'graphql';
 import { QueryFailedError } from 'typeorm';
-import { conflict } from '../src/common/errors/domain-error.js';
-import { createGraphQLErrorFormatter } from '../src/common/errors/format-graphql-error.js';
+import { conflict } from '../../src/common/errors/domain-error.js';
+import { createGraphQLErrorFormatter } from '../../src/common/errors/format-graphql-error.js';
 
 /** What Apollo hands the formatter for an error thrown inside a resolver. */
 function fromResolver(error: Error): [GraphQLError, GraphQLError] {

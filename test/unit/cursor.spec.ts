@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, type CursorKey } from '../src/common/graphql/cursor.js';
+import { decodeCursor, encodeCursor, type CursorKey } from '../../src/common/graphql/cursor.js';
 
 describe(decodeCursor.name, () => {
   const forged = (json: string) => Buffer.from(json).toString('base64url');
