@@ -4,12 +4,7 @@ import { hashPassword } from '../../common/auth/passwords.js';
 import { badInput, conflict, notFound } from '../../common/errors/domain-error.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import {
-  cursorCondition,
-  keysetPage,
-  SqlParams,
-  type SortColumn,
-} from '../../database/keyset.js';
+import { cursorCondition, keysetPage, SqlParams, type SortColumn } from '../../database/keyset.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { escapeLike, type Db } from '../../database/sql.js';
 import { Transactions } from '../../database/transactions.js';
