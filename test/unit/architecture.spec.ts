@@ -76,7 +76,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/audit/',
     'src/modules/auth/',
     'src/modules/comment/',
-    'src/modules/dashboard/',
     'src/modules/employee/',
     'src/modules/health/',
     'src/modules/idea/',
@@ -98,7 +97,6 @@ const NOT_YET: Record<string, string[]> = {
   ],
   rows: [
     'src/modules/comment/',
-    'src/modules/dashboard/',
     'src/modules/idea/',
     'src/modules/initiative/',
     'src/modules/ledger/',

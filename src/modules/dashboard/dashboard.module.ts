@@ -12,12 +12,17 @@ import {
   TeamPnlResolver,
 } from './dashboard.resolver.js';
 import { ExportController } from './export.controller.js';
+import { IdeaFunnelRepository } from './idea-funnel.repository.js';
 import { IdeaFunnelService } from './idea-funnel.service.js';
+import { InitiativeOutcomesRepository } from './initiative-outcomes.repository.js';
 import { InitiativeOutcomesService } from './initiative-outcomes.service.js';
+import { MarketStatsRepository } from './market-stats.repository.js';
 import { MarketStatsService } from './market-stats.service.js';
 import { DashboardPageController } from './page.controller.js';
 import { SummaryRefreshEntity } from './summary-refresh.entity.js';
+import { SummaryRefreshRepository } from './summary-refresh.repository.js';
 import { SummaryRefreshService } from './summary-refresh.service.js';
+import { TeamPnlRepository } from './team-pnl.repository.js';
 import { TeamPnlService } from './team-pnl.service.js';
 
 /** Dashboards: outcome, market, funnel and P&L queries, CSV exports and the /dashboard page. */
@@ -31,6 +36,11 @@ import { TeamPnlService } from './team-pnl.service.js';
   ],
   controllers: [DashboardPageController, ExportController],
   providers: [
+    InitiativeOutcomesRepository,
+    MarketStatsRepository,
+    IdeaFunnelRepository,
+    TeamPnlRepository,
+    SummaryRefreshRepository,
     InitiativeOutcomesService,
     MarketStatsService,
     IdeaFunnelService,

@@ -5,9 +5,9 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
+import { SummaryRefreshRepository } from './summary-refresh.repository.js';
 
 /** The materialized views behind marketStats, in refresh order. */
 export const MARKET_VIEWS = [
@@ -29,7 +29,7 @@ export class SummaryRefreshService implements OnApplicationBootstrap, OnApplicat
   private running?: Promise<boolean>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repository: SummaryRefreshRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -54,32 +54,16 @@ export class SummaryRefreshService implements OnApplicationBootstrap, OnApplicat
     return this.running;
   }
 
-  private async refreshOnce(): Promise<boolean> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query(
-        `SELECT pg_try_advisory_lock(hashtext('mbd:summaries')) AS locked`,
-      )) as {
-        locked: boolean;
-      }[];
-      if (!locked) return false;
-      try {
-        for (const view of MARKET_VIEWS) {
-          await runner.query(`REFRESH MATERIALIZED VIEW CONCURRENTLY ${view}`);
-          await runner.query(
-            `INSERT INTO summary_refresh (name, refreshed_at) VALUES ($1, now())
-             ON CONFLICT (name) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at`,
-            [view],
-          );
-        }
-        return true;
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('mbd:summaries'))`);
-      }
-    } finally {
-      await runner.release();
-    }
+  /**
+   * Not a unit of work: REFRESH MATERIALIZED VIEW CONCURRENTLY is maintenance of the module's
+   * own read models, not a domain mutation, and ran as autocommit statements on one session
+   * before (no audit, no idempotency); a transaction around it would only hold the views' locks
+   * longer. Each view is refreshed and stamped through one repository call.
+   */
+  private refreshOnce(): Promise<boolean> {
+    return this.repository.whileRefreshLocked(async (session) => {
+      for (const view of MARKET_VIEWS) await this.repository.refreshView(session, view);
+    });
   }
 
   private report(error: unknown): void {
