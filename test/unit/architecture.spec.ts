@@ -105,7 +105,6 @@ const NOT_YET: Record<string, string[]> = {
   size: [
     'src/modules/budget/',
     'src/modules/comment/',
-    'src/modules/dashboard/',
     'src/modules/employee/',
     'src/modules/idea/',
     'src/modules/initiative/',
