@@ -82,7 +82,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/initiative/',
     'src/modules/ledger/',
     'src/modules/market/',
-    'src/modules/seed/',
     'src/modules/skill/',
     'src/modules/team/',
   ],

@@ -8,6 +8,7 @@ import { BudgetModule } from '../budget/budget.module.js';
 import { EmployeeModule } from '../employee/employee.module.js';
 import { MarketModule } from '../market/market.module.js';
 import { TeamModule } from '../team/team.module.js';
+import { SeedRepository } from './seed.repository.js';
 import { SeedService } from './seed.service.js';
 
 @Module({
@@ -22,7 +23,7 @@ import { SeedService } from './seed.service.js';
     CommentModule,
     DashboardModule,
   ],
-  providers: [SeedService],
+  providers: [SeedRepository, SeedService],
   exports: [SeedService],
 })
 export class SeedModule {}

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { BudgetService } from '../budget/budget.service.js';
 import { EmployeeService } from '../employee/employee.service.js';
 import { TeamRole } from '../team/team-role.js';
@@ -24,6 +23,7 @@ import {
   DEMO_PEOPLE,
   DEMO_TEAMS,
 } from './demo-organisation.js';
+import { SeedRepository } from './seed.repository.js';
 
 export type SeedOutcome =
   'seeded' | 'skipped: database not empty' | 'skipped: not asked for' | 'refused: production';
@@ -34,7 +34,7 @@ export class SeedService {
   private readonly logger = new Logger(SeedService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repository: SeedRepository,
     private readonly teams: TeamService,
     private readonly employees: EmployeeService,
     private readonly budget: BudgetService,
@@ -51,20 +51,11 @@ export class SeedService {
   /** Seeds only an empty database, never in production. Instances starting together seed once. */
   async seedIfEmpty(nodeEnv: string): Promise<SeedOutcome> {
     if (nodeEnv === 'production') return 'refused: production';
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query(`SELECT pg_advisory_lock(hashtext('mbd:seed'))`);
-      const [{ empty }] = (await runner.query(
-        `SELECT NOT EXISTS (SELECT 1 FROM team) AND NOT EXISTS (SELECT 1 FROM employee) AS empty`,
-      )) as { empty: boolean }[];
-      if (!empty) return 'skipped: database not empty';
+    return this.repository.whileSeedLocked(async (session) => {
+      if (!(await this.repository.isEmpty(session))) return 'skipped: database not empty';
       await this.seed();
       return 'seeded';
-    } finally {
-      await runner.query(`SELECT pg_advisory_unlock(hashtext('mbd:seed'))`).catch(() => undefined);
-      await runner.release();
-    }
+    });
   }
 
   private async seed(): Promise<void> {
