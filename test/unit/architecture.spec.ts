@@ -82,7 +82,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/idea/',
     'src/modules/initiative/',
     'src/modules/ledger/',
-    'src/modules/market/',
     'src/modules/seed/',
     'src/modules/skill/',
     'src/modules/team/',
@@ -93,7 +92,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/employee/',
     'src/modules/idea/',
     'src/modules/initiative/',
-    'src/modules/market/',
     'src/modules/team/',
   ],
   rows: [
@@ -102,7 +100,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/idea/',
     'src/modules/initiative/',
     'src/modules/ledger/',
-    'src/modules/market/',
   ],
   size: [
     'src/modules/budget/',
@@ -111,7 +108,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/employee/',
     'src/modules/idea/',
     'src/modules/initiative/',
-    'src/modules/market/',
   ],
 };
 
