@@ -81,7 +81,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/idea/',
     'src/modules/initiative/',
     'src/modules/ledger/',
-    'src/modules/market/',
     'src/modules/skill/',
     'src/modules/team/',
   ],
@@ -91,7 +90,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/employee/',
     'src/modules/idea/',
     'src/modules/initiative/',
-    'src/modules/market/',
     'src/modules/team/',
   ],
   rows: [
@@ -99,7 +97,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/idea/',
     'src/modules/initiative/',
     'src/modules/ledger/',
-    'src/modules/market/',
   ],
   size: [
     'src/modules/budget/',
@@ -107,7 +104,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/employee/',
     'src/modules/idea/',
     'src/modules/initiative/',
-    'src/modules/market/',
   ],
 };
 

@@ -11,7 +11,6 @@ import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Employee } from '../employee/employee.model.js';
 import { EmployeeService } from '../employee/employee.service.js';
 import { Skill } from '../skill/skill.model.js';
-import type { SkillEntity } from '../skill/skill.entity.js';
 import { SkillService } from '../skill/skill.service.js';
 import { BidService, bidPlacedTopic, type BidPlacedEvent } from './bid.service.js';
 import {
@@ -103,13 +102,13 @@ export class BidResolver {
   }
 
   @ResolveField(() => Need)
-  async need(bid: Bid, _: unknown, { loaders }: GraphQLContext): Promise<Need> {
-    return (await loaders.get(this.needService.byId).load(bid.needId))!;
+  need(bid: Bid, _: unknown, { loaders }: GraphQLContext): Promise<Need> {
+    return loaders.loadRequired(this.needService.byId, bid.needId, 'Need');
   }
 
   @ResolveField(() => Employee)
-  async bidder(bid: Bid, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
-    return (await loaders.get(this.employeeService.byId).load(bid.bidderId))!;
+  bidder(bid: Bid, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
+    return loaders.loadRequired(this.employeeService.byId, bid.bidderId, 'Employee');
   }
 
   @ResolveField(() => [Skill], {
@@ -119,7 +118,7 @@ export class BidResolver {
   async skills(bid: Bid, _: unknown, { loaders }: GraphQLContext): Promise<Skill[]> {
     const ids = await loaders.get(this.bidService.skillIdsByBid).load(bid.id);
     const skills = await loaders.get(this.skillService.byId).loadMany(ids);
-    return skills.filter((skill): skill is SkillEntity => !!skill && !(skill instanceof Error));
+    return skills.flatMap((skill) => (skill && !(skill instanceof Error) ? [skill] : []));
   }
 
   @ResolveField(() => Engagement, {

@@ -12,7 +12,7 @@ import { EmployeeService } from '../employee/employee.service.js';
 import { BidService } from './bid.service.js';
 import { LogTimeInput } from './dto/market-actions.input.js';
 import { EngagementService } from './engagement.service.js';
-import { actsForBuyer } from './market-policy.js';
+import { maySeeEngagement } from './market-policy.js';
 import { Bid, Engagement, Need, TimeLogConnection } from './models/market.models.js';
 import { LogTimePayload } from './models/market.payloads.js';
 import { NeedService } from './need.service.js';
@@ -33,7 +33,7 @@ export class EngagementResolver {
   ): Promise<Engagement> {
     const engagement = await this.engagementService.findById(id);
     const need = await this.needService.findById(engagement.needId);
-    if (engagement.employeeId !== actor.id && !actsForBuyer(actor, need)) {
+    if (!maySeeEngagement(actor, engagement, need)) {
       throw forbidden("Only the engaged employee and the buying team's leads see an engagement");
     }
     return engagement;
@@ -67,22 +67,18 @@ export class EngagementResolver {
   }
 
   @ResolveField(() => Need)
-  async need(engagement: Engagement, _: unknown, { loaders }: GraphQLContext): Promise<Need> {
-    return (await loaders.get(this.needService.byId).load(engagement.needId))!;
+  need(engagement: Engagement, _: unknown, { loaders }: GraphQLContext): Promise<Need> {
+    return loaders.loadRequired(this.needService.byId, engagement.needId, 'Need');
   }
 
   @ResolveField(() => Bid)
-  async bid(engagement: Engagement, _: unknown, { loaders }: GraphQLContext): Promise<Bid> {
-    return (await loaders.get(this.bidService.byId).load(engagement.bidId))!;
+  bid(engagement: Engagement, _: unknown, { loaders }: GraphQLContext): Promise<Bid> {
+    return loaders.loadRequired(this.bidService.byId, engagement.bidId, 'Bid');
   }
 
   @ResolveField(() => Employee)
-  async employee(
-    engagement: Engagement,
-    _: unknown,
-    { loaders }: GraphQLContext,
-  ): Promise<Employee> {
-    return (await loaders.get(this.employeeService.byId).load(engagement.employeeId))!;
+  employee(engagement: Engagement, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
+    return loaders.loadRequired(this.employeeService.byId, engagement.employeeId, 'Employee');
   }
 
   // A page at a time: logged an hour at a time, 40 hours a week for 52 weeks, an engagement

@@ -9,24 +9,27 @@ import { InitiativeModule } from '../initiative/initiative.module.js';
 import { InitiativeEndingHooks } from '../initiative/initiative-ending.js';
 import { BidSkillEntity } from './bid-skill.entity.js';
 import { BidEntity } from './bid.entity.js';
+import { BidRepository } from './bid.repository.js';
 import { BidResolver } from './bid.resolver.js';
 import { BidService } from './bid.service.js';
+import { CandidateMatchResolver } from './candidate-match.resolver.js';
+import { EmployeeMarketResolver } from './employee-market.resolver.js';
 import { EngagementEntity } from './engagement.entity.js';
+import { EngagementRepository } from './engagement.repository.js';
 import { EngagementResolver } from './engagement.resolver.js';
 import { EngagementService } from './engagement.service.js';
-import {
-  CandidateMatchResolver,
-  EmployeeMarketResolver,
-  InitiativeMarketResolver,
-  NeedAccountResolver,
-  SkillMatchResolver,
-} from './market-views.resolver.js';
-import { MatchingService } from './matching.service.js';
+import { InitiativeMarketResolver } from './initiative-market.resolver.js';
+import { MatchingRepository } from './matching.repository.js';
+import { NeedAccountResolver } from './need-account.resolver.js';
 import { NeedSkillEntity } from './need-skill.entity.js';
 import { NeedEntity } from './need.entity.js';
-import { NeedResolver, RequiredSkillResolver } from './need.resolver.js';
+import { NeedRepository } from './need.repository.js';
+import { NeedResolver } from './need.resolver.js';
 import { NeedService } from './need.service.js';
+import { RequiredSkillResolver } from './required-skill.resolver.js';
+import { SkillMatchResolver } from './skill-match.resolver.js';
 import { TimeLogEntity } from './time-log.entity.js';
+import { TimeLogRepository } from './time-log.repository.js';
 
 /** The internal market: needs, bids, engagements, time and pay. */
 @Module({
@@ -47,10 +50,14 @@ import { TimeLogEntity } from './time-log.entity.js';
     TeamModule,
   ],
   providers: [
+    NeedRepository,
+    BidRepository,
+    EngagementRepository,
+    TimeLogRepository,
+    MatchingRepository,
     NeedService,
     BidService,
     EngagementService,
-    MatchingService,
     NeedResolver,
     RequiredSkillResolver,
     BidResolver,

@@ -13,8 +13,6 @@ import { EmployeeService } from '../employee/employee.service.js';
 import { InitiativeService } from '../initiative/initiative.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { BuyerKind } from './market.enums.js';
-import { Skill } from '../skill/skill.model.js';
-import { SkillService } from '../skill/skill.service.js';
 import { TeamService } from '../team/team.service.js';
 import { BidService } from './bid.service.js';
 import { CloseNeedInput } from './dto/market-actions.input.js';
@@ -30,8 +28,8 @@ import {
   PostNeedInput,
 } from './dto/post-need.input.js';
 import { EngagementService } from './engagement.service.js';
-import { actsForBuyer } from './market-policy.js';
-import { MatchingService } from './matching.service.js';
+import { actsForBuyer, remainingHoursPerWeek } from './market-policy.js';
+import { MatchingRepository } from './matching.repository.js';
 import {
   Bid,
   BidConnection,
@@ -50,7 +48,7 @@ export class NeedResolver {
     private readonly needService: NeedService,
     private readonly bidService: BidService,
     private readonly engagementService: EngagementService,
-    private readonly matchingService: MatchingService,
+    private readonly matching: MatchingRepository,
     private readonly employeeService: EmployeeService,
     private readonly teamService: TeamService,
     private readonly ledgerService: LedgerService,
@@ -78,7 +76,7 @@ export class NeedResolver {
     const need = await this.needService.findById(args.needId, 'needId');
     if (!actsForBuyer(actor, need))
       throw forbidden("Only the buying team's leads see candidates for a need");
-    return this.matchingService.suggestedCandidates(need.id, args.first);
+    return this.matching.suggestedCandidates(need.id, args.first);
   }
 
   @Mutation(() => PostNeedPayload, {
@@ -104,17 +102,15 @@ export class NeedResolver {
   }
 
   @ResolveField(() => NeedBuyer)
-  async buyer(need: Need, _: unknown, { loaders }: GraphQLContext): Promise<typeof NeedBuyer> {
-    const buyer =
-      need.buyerKind === BuyerKind.INITIATIVE
-        ? await loaders.get(this.initiativeService.byId).load(need.buyerId)
-        : await loaders.get(this.teamService.byId).load(need.buyerId);
-    return buyer!;
+  buyer(need: Need, _: unknown, { loaders }: GraphQLContext): Promise<typeof NeedBuyer> {
+    return need.buyerKind === BuyerKind.INITIATIVE
+      ? loaders.loadRequired(this.initiativeService.byId, need.buyerId, 'Initiative')
+      : loaders.loadRequired(this.teamService.byId, need.buyerId, 'Team');
   }
 
   @ResolveField(() => Employee)
-  async postedBy(need: Need, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
-    return (await loaders.get(this.employeeService.byId).load(need.postedById))!;
+  postedBy(need: Need, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
+    return loaders.loadRequired(this.employeeService.byId, need.postedById, 'Employee');
   }
 
   @ResolveField(() => [RequiredSkill], { description: atMost(MAX_REQUIRED_SKILLS) })
@@ -125,7 +121,7 @@ export class NeedResolver {
 
   @ResolveField(() => Int)
   remainingHoursPerWeek(need: Need): number {
-    return need.hoursPerWeek - need.acceptedHoursPerWeek;
+    return remainingHoursPerWeek(need);
   }
 
   @ResolveField(() => CreditsScalar, {
@@ -200,15 +196,5 @@ export class NeedResolver {
     @Loaders() loaders: RequestLoaders,
   ): Promise<Engagement[]> {
     return loaders.get(this.engagementService.visibleByNeed).load({ needId: need.id, actor });
-  }
-}
-
-@Resolver(() => RequiredSkill)
-export class RequiredSkillResolver {
-  constructor(private readonly skillService: SkillService) {}
-
-  @ResolveField(() => Skill)
-  async skill(required: RequiredSkill, _: unknown, { loaders }: GraphQLContext): Promise<Skill> {
-    return (await loaders.get(this.skillService.byId).load(required.skillId))!;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BatchLoader, groupedByKey } from '../../common/graphql/request-loaders.js';
+import { rows } from '../../database/sql.js';
 import type { CandidateMatch, SkillMatch } from './models/market.models.js';
 
 /** Weights of the fit score; they sum to 1. */
@@ -11,6 +12,8 @@ const DELIVERY_WEIGHT = 0.15;
 const DELIVERY_SATURATION = 5;
 
 /**
+ * Reads for matching people to needs (read-only over employee, skill and engagement tables).
+ *
  * Ranks employees for a need in one SQL statement. Candidates are the people holding at least
  * one required skill, at any level (employee_skill is indexed by skill), or everyone with spare
  * hours for a need that requires no skill. Past delivery comes from a partial index of
@@ -21,11 +24,12 @@ const DELIVERY_SATURATION = 5;
  *       + 0.15 × (min(completed engagements, 5) ÷ 5)
  */
 @Injectable()
-export class MatchingService {
+export class MatchingRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async suggestedCandidates(needId: string, first: number): Promise<CandidateMatch[]> {
-    const rows = (await this.dataSource.query(
+    const ranked = await rows<Omit<CandidateMatch, 'needId'>>(
+      this.dataSource,
       `WITH target AS (
          SELECT id, hours_per_week, buyer_kind, buyer_id FROM need WHERE id = $1
        ),
@@ -72,14 +76,15 @@ export class MatchingService {
         ORDER BY score DESC, c.spare DESC, c.id
         LIMIT $2`,
       [needId, first],
-    )) as Omit<CandidateMatch, 'needId'>[];
-    return rows.map((row) => ({ ...row, needId }));
+    );
+    return ranked.map((row) => ({ ...row, needId }));
   }
 
   /** Key: `${needId}:${employeeId}`: the need's required skills that the employee holds. */
   readonly skillMatches = new BatchLoader<string, SkillMatch[]>(async (keys) => {
     const pairs = keys.map((key) => key.split(':'));
-    const rows = (await this.dataSource.query(
+    const found = await rows<SkillMatch & { key: string }>(
+      this.dataSource,
       `SELECT r.need_id || ':' || s.employee_id AS key, s.skill_id AS "skillId", s.level,
               r.min_level AS "requiredLevel", s.level >= r.min_level AS "meetsRequirement"
          FROM (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS p(need_id, employee_id)) p
@@ -87,7 +92,7 @@ export class MatchingService {
          JOIN employee_skill s ON s.skill_id = r.skill_id AND s.employee_id = p.employee_id
         ORDER BY s.level - r.min_level DESC`,
       [pairs.map(([need]) => need), pairs.map(([, employee]) => employee)],
-    )) as (SkillMatch & { key: string })[];
-    return groupedByKey(keys, rows, (row) => row.key);
+    );
+    return groupedByKey(keys, found, (row) => row.key);
   });
 }
