@@ -75,7 +75,6 @@ const NOT_YET: Record<string, string[]> = {
   sql: [
     'src/modules/audit/',
     'src/modules/auth/',
-    'src/modules/comment/',
     'src/modules/dashboard/',
     'src/modules/employee/',
     'src/modules/health/',
@@ -88,14 +87,12 @@ const NOT_YET: Record<string, string[]> = {
   ],
   transactions: [
     'src/modules/auth/',
-    'src/modules/comment/',
     'src/modules/employee/',
     'src/modules/initiative/',
     'src/modules/market/',
     'src/modules/team/',
   ],
   rows: [
-    'src/modules/comment/',
     'src/modules/dashboard/',
     'src/modules/initiative/',
     'src/modules/ledger/',
@@ -103,7 +100,6 @@ const NOT_YET: Record<string, string[]> = {
   ],
   size: [
     'src/modules/budget/',
-    'src/modules/comment/',
     'src/modules/dashboard/',
     'src/modules/employee/',
     'src/modules/initiative/',
