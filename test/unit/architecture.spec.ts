@@ -75,10 +75,8 @@ const NOT_YET: Record<string, string[]> = {
   sql: [
     'src/modules/audit/',
     'src/modules/auth/',
-    'src/modules/comment/',
     'src/modules/employee/',
     'src/modules/health/',
-    'src/modules/idea/',
     'src/modules/initiative/',
     'src/modules/ledger/',
     'src/modules/skill/',
@@ -86,23 +84,17 @@ const NOT_YET: Record<string, string[]> = {
   ],
   transactions: [
     'src/modules/auth/',
-    'src/modules/comment/',
     'src/modules/employee/',
-    'src/modules/idea/',
     'src/modules/initiative/',
     'src/modules/team/',
   ],
   rows: [
-    'src/modules/comment/',
-    'src/modules/idea/',
     'src/modules/initiative/',
     'src/modules/ledger/',
   ],
   size: [
     'src/modules/budget/',
-    'src/modules/comment/',
     'src/modules/employee/',
-    'src/modules/idea/',
     'src/modules/initiative/',
   ],
 };

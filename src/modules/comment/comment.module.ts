@@ -1,30 +1,28 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '../audit/audit.module.js';
 import { EmployeeModule } from '../employee/employee.module.js';
 import { IdeaModule } from '../idea/idea.module.js';
 import { InitiativeModule } from '../initiative/initiative.module.js';
 import { MarketModule } from '../market/market.module.js';
 import { CommentEntity } from './comment.entity.js';
-import {
-  CommentResolver,
-  IdeaCommentsResolver,
-  InitiativeCommentsResolver,
-  NeedCommentsResolver,
-} from './comment.resolver.js';
+import { CommentRepository } from './comment.repository.js';
+import { CommentResolver } from './comment.resolver.js';
 import { CommentService } from './comment.service.js';
+import { IdeaCommentsResolver } from './idea-comments.resolver.js';
+import { InitiativeCommentsResolver } from './initiative-comments.resolver.js';
+import { NeedCommentsResolver } from './need-comments.resolver.js';
 
 /** Comments on ideas, needs and initiatives (above all three). */
 @Module({
   imports: [
     TypeOrmModule.forFeature([CommentEntity]),
-    AuditModule,
     EmployeeModule,
     IdeaModule,
     InitiativeModule,
     MarketModule,
   ],
   providers: [
+    CommentRepository,
     CommentService,
     CommentResolver,
     IdeaCommentsResolver,

@@ -11,7 +11,6 @@ import {
   Subscription,
 } from '@nestjs/graphql';
 import type { PubSubEngine } from 'graphql-subscriptions';
-import { Access, Allow, arg } from '../../common/auth/access.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
 import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
@@ -24,43 +23,32 @@ import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Employee } from '../employee/employee.model.js';
 import { EmployeeService } from '../employee/employee.service.js';
 import { Initiative } from '../initiative/models/initiative.models.js';
-import { AccountKind } from '../ledger/ledger.enums.js';
-import { LedgerAccount } from '../ledger/models/ledger.models.js';
 import { InitiativeService } from '../initiative/initiative.service.js';
-import type { SkillEntity } from '../skill/skill.entity.js';
 import { Skill } from '../skill/skill.model.js';
 import { SkillService } from '../skill/skill.service.js';
 import { Team } from '../team/team.model.js';
 import { TeamService } from '../team/team.service.js';
 import {
   EndorseIdeaInput,
-  IdeaDecisionInput,
   IdeaRefInput,
   IdeasArgs,
-  PledgeToIdeaInput,
   ProposeIdeaInput,
-  RejectIdeaInput,
   SimilarIdeasArgs,
 } from './dto/idea.inputs.js';
 import { MAX_IDEA_SKILLS, MAX_PLEDGES_PER_IDEA, MAX_SIMILAR_IDEAS } from './idea-limits.js';
-import {
-  ideaChangedTopic,
-  IdeaService,
-  isVisibleIdea,
-  type IdeaChangedEvent,
-} from './idea.service.js';
+import { ideaChangedTopic, type IdeaChangedEvent } from './idea-events.js';
+import { IdeaRepository } from './idea.repository.js';
+import { IdeaService } from './idea.service.js';
 import { Idea, IdeaConnection, Pledge, SimilarIdea } from './models/idea.models.js';
-import {
-  ApproveIdeaPayload,
-  CloseIdeaPayload,
-  IdeaPayload,
-  PledgeToIdeaPayload,
-} from './models/idea.payloads.js';
+import { IdeaPayload } from './models/idea.payloads.js';
+import { PledgeRepository } from './pledge.repository.js';
 
 @Resolver(() => Idea)
 export class IdeaResolver {
   constructor(
     private readonly ideaService: IdeaService,
+    private readonly ideaRepository: IdeaRepository,
+    private readonly pledgeRepository: PledgeRepository,
     private readonly employeeService: EmployeeService,
     private readonly teamService: TeamService,
     private readonly skillService: SkillService,
@@ -113,48 +101,6 @@ export class IdeaResolver {
     return { idea: await this.ideaService.endorse(input, actor) };
   }
 
-  @Mutation(() => PledgeToIdeaPayload, {
-    description: "Commits your team's credits to a submitted idea. For the team's leads.",
-  })
-  @Access(Allow.leadOf(arg('input.teamId')))
-  pledgeToIdea(
-    @Args('input') input: PledgeToIdeaInput,
-    @CurrentActor() actor: Actor,
-  ): Promise<PledgeToIdeaPayload> {
-    return this.ideaService.pledge(input, actor);
-  }
-
-  @Mutation(() => ApproveIdeaPayload, {
-    description:
-      "Turns a FUNDED idea into an initiative. For the sponsor team's leads, except the proposer.",
-  })
-  approveIdea(
-    @Args('input') input: IdeaDecisionInput,
-    @CurrentActor() actor: Actor,
-  ): Promise<ApproveIdeaPayload> {
-    return this.ideaService.approve(input, actor);
-  }
-
-  @Mutation(() => CloseIdeaPayload, {
-    description: "Turns an idea down and refunds every pledge. For the sponsor team's leads.",
-  })
-  rejectIdea(
-    @Args('input') input: RejectIdeaInput,
-    @CurrentActor() actor: Actor,
-  ): Promise<CloseIdeaPayload> {
-    return this.ideaService.reject(input, actor);
-  }
-
-  @Mutation(() => CloseIdeaPayload, {
-    description: 'Takes your idea back before approval and refunds every pledge.',
-  })
-  withdrawIdea(
-    @Args('input') input: IdeaDecisionInput,
-    @CurrentActor() actor: Actor,
-  ): Promise<CloseIdeaPayload> {
-    return this.ideaService.withdraw(input, actor);
-  }
-
   @Subscription(() => Idea, {
     description: 'The idea, each time it changes (pledges, endorsements, decisions, comments).',
     resolve(this: IdeaResolver, event: IdeaChangedEvent) {
@@ -178,21 +124,21 @@ export class IdeaResolver {
   }
 
   @ResolveField(() => Employee)
-  async proposer(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
-    return (await loaders.get(this.employeeService.byId).load(idea.proposerId))!;
+  proposer(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
+    return loaders.loadRequired(this.employeeService.byId, idea.proposerId, 'Employee');
   }
 
   @ResolveField(() => Team)
-  async sponsorTeam(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Team> {
-    return (await loaders.get(this.teamService.byId).load(idea.sponsorTeamId))!;
+  sponsorTeam(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Team> {
+    return loaders.loadRequired(this.teamService.byId, idea.sponsorTeamId, 'Team');
   }
 
   @ResolveField(() => [Skill], { description: atMost(MAX_IDEA_SKILLS) })
   @MaxItems(MAX_IDEA_SKILLS)
   async skillsNeeded(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Skill[]> {
-    const ids = await loaders.get(this.ideaService.skillIds).load(idea.id);
+    const ids = await loaders.get(this.ideaRepository.skillIds).load(idea.id);
     const skills = await loaders.get(this.skillService.byId).loadMany(ids);
-    return skills.filter((skill): skill is SkillEntity => !!skill && !(skill instanceof Error));
+    return skills.flatMap((skill) => (skill && !(skill instanceof Error) ? [skill] : []));
   }
 
   @ResolveField(() => Float, { description: 'pledgedTotal ÷ fundingGoal, in percent.' })
@@ -208,7 +154,7 @@ export class IdeaResolver {
   @ResolveField(() => [Pledge], { description: atMost(MAX_PLEDGES_PER_IDEA, 'Oldest first.') })
   @MaxItems(MAX_PLEDGES_PER_IDEA)
   pledges(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<Pledge[]> {
-    return loaders.get(this.ideaService.pledges).load(idea.id);
+    return loaders.get(this.pledgeRepository.byIdea).load(idea.id);
   }
 
   @ResolveField(() => Boolean)
@@ -217,7 +163,7 @@ export class IdeaResolver {
     @CurrentActor() actor: Actor,
     @Loaders() loaders: RequestLoaders,
   ): Promise<boolean> {
-    return loaders.get(this.ideaService.endorsedBy).load(`${idea.id}:${actor.id}`);
+    return loaders.get(this.ideaRepository.endorsedBy).load(`${idea.id}:${actor.id}`);
   }
 
   @ResolveField(() => [SimilarIdea], {
@@ -241,63 +187,5 @@ export class IdeaResolver {
     return idea.initiativeId
       ? loaders.get(this.initiativeService.byId).load(idea.initiativeId)
       : null;
-  }
-}
-
-@Resolver(() => SimilarIdea)
-export class SimilarIdeaResolver {
-  constructor(private readonly ideaService: IdeaService) {}
-
-  @ResolveField(() => Idea)
-  async idea(similar: SimilarIdea, _: unknown, { loaders }: GraphQLContext): Promise<Idea> {
-    return (await loaders.get(this.ideaService.byId).load(similar.ideaId))!;
-  }
-}
-
-@Resolver(() => Pledge)
-export class PledgeResolver {
-  constructor(
-    private readonly teamService: TeamService,
-    private readonly employeeService: EmployeeService,
-  ) {}
-
-  @ResolveField(() => Team)
-  async team(pledge: Pledge, _: unknown, { loaders }: GraphQLContext): Promise<Team> {
-    return (await loaders.get(this.teamService.byId).load(pledge.teamId))!;
-  }
-
-  @ResolveField(() => Employee, { description: 'The lead who pledged.' })
-  async pledgedBy(pledge: Pledge, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
-    return (await loaders.get(this.employeeService.byId).load(pledge.pledgedById))!;
-  }
-}
-
-@Resolver(() => Initiative)
-export class InitiativeIdeaResolver {
-  constructor(private readonly ideaService: IdeaService) {}
-
-  @ResolveField(() => Idea, { description: 'The idea it was born from.' })
-  async idea(initiative: Initiative, _: unknown, { loaders }: GraphQLContext): Promise<Idea> {
-    return (await loaders.get(this.ideaService.byInitiative).load(initiative.id))!;
-  }
-}
-
-/** An IDEA_ESCROW account's idea. */
-@Resolver(() => LedgerAccount)
-export class IdeaAccountResolver {
-  constructor(private readonly ideaService: IdeaService) {}
-
-  @ResolveField(() => Idea, {
-    nullable: true,
-    description: 'The idea, for an IDEA_ESCROW account (not a draft of someone else).',
-  })
-  async idea(
-    @Parent() account: LedgerAccount,
-    @CurrentActor() actor: Actor,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<Idea | null> {
-    if (account.kind !== AccountKind.IDEA_ESCROW || !account.ownerId) return null;
-    const idea = await loaders.get(this.ideaService.byId).load(account.ownerId);
-    return idea && isVisibleIdea(idea, actor) ? idea : null;
   }
 }
