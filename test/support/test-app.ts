@@ -32,6 +32,9 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     JWT_SECRET: TEST_JWT_SECRET,
     DB_POOL_SIZE: '20',
+    // Test files run side by side on a busy machine: a slow pool is not what they test
+    // (replay-storm.e2e.spec.ts sets its own, short wait).
+    DB_POOL_TIMEOUT_MS: '30000',
     // The suite signs in and calls far faster than people do; rate-limits.e2e.spec.ts lowers these.
     RATE_LIMIT_PER_MINUTE: '1000000',
     RATE_LIMIT_IP_PER_MINUTE: '1000000',
