@@ -69,11 +69,11 @@ export class InitiativeService {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly repository: InitiativeRepository,
-    private readonly memberships: MembershipRepository,
+    private readonly membershipRepository: MembershipRepository,
     private readonly metricRepository: MetricRepository,
-    private readonly membership: MembershipService,
+    private readonly membershipService: MembershipService,
     private readonly milestoneService: MilestoneService,
-    private readonly outcomeMetrics: OutcomeMetricService,
+    private readonly outcomeMetricService: OutcomeMetricService,
     private readonly ledger: LedgerService,
     private readonly capacity: CapacityService,
     private readonly audit: AuditService,
@@ -106,7 +106,7 @@ export class InitiativeService {
       kind: TransferKind.INITIATIVE_FUNDING,
       memo: `Budget of "${start.title}"`,
     });
-    await this.memberships.addOwner(tx, id, start.ownerId);
+    await this.membershipRepository.addOwner(tx, id, start.ownerId);
     // The caller's transaction, not a unit of work of ours: the actor is named here.
     await this.audit.record(tx, {
       actorId: start.actorId,
@@ -170,7 +170,7 @@ export class InitiativeService {
         }
         assertActive(initiative);
         await this.endingHooks.run(tx.manager, initiative, actor.id);
-        const members = await this.memberships.releaseAll(tx, initiative.id);
+        const members = await this.membershipRepository.releaseAll(tx, initiative.id);
         for (const member of members) {
           if (member.hoursPerWeek > 0)
             await this.capacity.release(tx, member.employeeId, member.hoursPerWeek);
@@ -266,7 +266,7 @@ export class InitiativeService {
   // Work on an initiative, kept here for the modules that call it (the seed): see the services.
 
   join(input: JoinInitiativeInput, actor: Actor): Promise<InitiativeMember> {
-    return this.membership.join(input, actor);
+    return this.membershipService.join(input, actor);
   }
 
   addMilestone(input: AddMilestoneInput, actor: Actor): Promise<Milestone> {
@@ -278,11 +278,11 @@ export class InitiativeService {
   }
 
   defineMetric(input: DefineOutcomeMetricInput, actor: Actor): Promise<OutcomeMetric> {
-    return this.outcomeMetrics.defineMetric(input, actor);
+    return this.outcomeMetricService.defineMetric(input, actor);
   }
 
   recordMeasurement(input: RecordMeasurementInput, actor: Actor): Promise<Measurement> {
-    return this.outcomeMetrics.recordMeasurement(input, actor);
+    return this.outcomeMetricService.recordMeasurement(input, actor);
   }
 
   // Loaders other modules' resolvers use; each is declared next to its SQL, in a repository.
