@@ -77,7 +77,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/auth/',
     'src/modules/employee/',
     'src/modules/health/',
-    'src/modules/initiative/',
     'src/modules/ledger/',
     'src/modules/skill/',
     'src/modules/team/',
@@ -85,17 +84,11 @@ const NOT_YET: Record<string, string[]> = {
   transactions: [
     'src/modules/auth/',
     'src/modules/employee/',
-    'src/modules/initiative/',
-    'src/modules/team/',
-  ],
-  rows: [
-    'src/modules/initiative/',
     'src/modules/ledger/',
   ],
   size: [
     'src/modules/budget/',
     'src/modules/employee/',
-    'src/modules/initiative/',
   ],
 };
 

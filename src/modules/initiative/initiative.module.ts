@@ -4,24 +4,31 @@ import { AuditModule } from '../audit/audit.module.js';
 import { EmployeeModule } from '../employee/employee.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { TeamModule } from '../team/team.module.js';
+import { InitiativeAccountResolver } from './initiative-account.resolver.js';
+import { InitiativeEndingHooks } from './initiative-ending.js';
+import { InitiativeChanges } from './initiative-events.js';
+import { InitiativeFunderResolver } from './initiative-funder.resolver.js';
+import { InitiativeMemberResolver } from './initiative-member.resolver.js';
+import { InitiativeWorkResolver } from './initiative-work.resolver.js';
 import {
   InitiativeMemberEntity,
   MeasurementEntity,
   MilestoneEntity,
   OutcomeMetricEntity,
 } from './initiative-work.entity.js';
-import { InitiativeEndingHooks } from './initiative-ending.js';
 import { InitiativeEntity, InitiativeFunderEntity } from './initiative.entity.js';
-import {
-  InitiativeAccountResolver,
-  InitiativeFunderResolver,
-  InitiativeMemberResolver,
-  InitiativeResolver,
-  MeasurementResolver,
-  MilestoneResolver,
-  OutcomeMetricResolver,
-} from './initiative.resolver.js';
+import { InitiativeRepository } from './initiative.repository.js';
+import { InitiativeResolver } from './initiative.resolver.js';
 import { InitiativeService } from './initiative.service.js';
+import { MeasurementResolver } from './measurement.resolver.js';
+import { MembershipRepository } from './membership.repository.js';
+import { MembershipService } from './membership.service.js';
+import { MetricRepository } from './metric.repository.js';
+import { MilestoneRepository } from './milestone.repository.js';
+import { MilestoneResolver } from './milestone.resolver.js';
+import { MilestoneService } from './milestone.service.js';
+import { OutcomeMetricResolver } from './outcome-metric.resolver.js';
+import { OutcomeMetricService } from './outcome-metric.service.js';
 
 /** Initiatives at work: members, milestones, outcome metrics, budget. */
 @Module({
@@ -40,9 +47,18 @@ import { InitiativeService } from './initiative.service.js';
     TeamModule,
   ],
   providers: [
-    InitiativeService,
+    InitiativeRepository,
+    MembershipRepository,
+    MilestoneRepository,
+    MetricRepository,
+    InitiativeChanges,
     InitiativeEndingHooks,
+    InitiativeService,
+    MembershipService,
+    MilestoneService,
+    OutcomeMetricService,
     InitiativeResolver,
+    InitiativeWorkResolver,
     InitiativeMemberResolver,
     InitiativeFunderResolver,
     MilestoneResolver,

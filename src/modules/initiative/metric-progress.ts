@@ -26,3 +26,20 @@ export function targetPointsTheRightWay(metric: MetricTarget): boolean {
     ? metric.target > metric.baseline
     : metric.target < metric.baseline;
 }
+
+/** How far ahead of now a measurement may be dated. */
+const MEASUREMENT_MAX_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+/** A measurement is of something already true: dated at most a day ahead of `now`. */
+export function isPlausibleMeasurementTime(at: Date, now: Date): boolean {
+  return at.getTime() <= now.getTime() + MEASUREMENT_MAX_AHEAD_MS;
+}
+
+/** Milestones done ÷ milestones, in percent with one decimal; null without any. */
+export function milestoneProgressPercent(
+  milestones: readonly { completedAt: Date | null }[],
+): number | null {
+  if (milestones.length === 0) return null;
+  const done = milestones.filter((m) => m.completedAt).length;
+  return Math.round((done / milestones.length) * 1000) / 10;
+}
