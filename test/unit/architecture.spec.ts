@@ -81,20 +81,14 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/skill/',
     'src/modules/team/',
   ],
-  transactions: [
-    'src/modules/auth/',
-    'src/modules/employee/',
-    'src/modules/team/',
-  ],
-  size: [
-    'src/modules/budget/',
-    'src/modules/employee/',
-  ],
+  transactions: ['src/modules/auth/', 'src/modules/employee/', 'src/modules/team/'],
+  rows: ['src/modules/ledger/'],
+  size: ['src/modules/budget/', 'src/modules/employee/'],
 };
 
 /** Offenders, minus the files NOT_YET lists; plus the listed files that no longer offend. */
 function beyondBaseline(rule: string, offenders: string[]): string[] {
-  const baseline = NOT_YET[rule];
+  const baseline = NOT_YET[rule] ?? [];
   return [
     ...offenders.filter((file) => !baseline.some((listed) => file.startsWith(listed))),
     ...baseline
