@@ -78,7 +78,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/health/',
     'src/modules/idea/',
     'src/modules/initiative/',
-    'src/modules/ledger/',
     'src/modules/market/',
     'src/modules/seed/',
   ],
@@ -93,7 +92,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/dashboard/',
     'src/modules/idea/',
     'src/modules/initiative/',
-    'src/modules/ledger/',
     'src/modules/market/',
   ],
   size: [
