@@ -95,7 +95,6 @@ const NOT_YET: Record<string, string[]> = {
     'src/modules/market/',
   ],
   size: [
-    'src/modules/budget/',
     'src/modules/comment/',
     'src/modules/dashboard/',
     'src/modules/idea/',
