@@ -75,7 +75,6 @@ const NOT_YET: Record<string, string[]> = {
   sql: [
     'src/modules/comment/',
     'src/modules/dashboard/',
-    'src/modules/health/',
     'src/modules/idea/',
     'src/modules/initiative/',
     'src/modules/market/',
