@@ -67,36 +67,6 @@ function writtenTables(sql: string): string[] {
   return tables.filter((table) => owners.has(table));
 }
 
-/**
- * Files still being moved into this shape (issue 12), one module per commit. The list may
- * only shrink: a file listed here that already keeps the rule fails the check too.
- */
-const NOT_YET: Record<string, string[]> = {
-  sql: [
-    'src/modules/audit/',
-    'src/modules/auth/',
-    'src/modules/employee/',
-    'src/modules/health/',
-    'src/modules/ledger/',
-    'src/modules/skill/',
-    'src/modules/team/',
-  ],
-  transactions: ['src/modules/auth/', 'src/modules/employee/', 'src/modules/team/'],
-  rows: ['src/modules/ledger/'],
-  size: ['src/modules/budget/', 'src/modules/employee/'],
-};
-
-/** Offenders, minus the files NOT_YET lists; plus the listed files that no longer offend. */
-function beyondBaseline(rule: string, offenders: string[]): string[] {
-  const baseline = NOT_YET[rule] ?? [];
-  return [
-    ...offenders.filter((file) => !baseline.some((listed) => file.startsWith(listed))),
-    ...baseline
-      .filter((listed) => !offenders.some((file) => file.startsWith(listed)))
-      .map((listed) => `${listed} keeps the rule now: take it off NOT_YET.${rule}`),
-  ];
-}
-
 describe('architecture', () => {
   it('finds the tables and the repositories it checks', () => {
     expect(owners.get('need')).toBe('modules/market');
@@ -116,7 +86,7 @@ describe('architecture', () => {
           templates(text).some((literal) => SQL.test(literal)),
       )
       .map(({ file }) => file);
-    expect(beyondBaseline('sql', offenders)).toEqual([]);
+    expect(offenders).toEqual([]);
   });
 
   it("never writes or locks another module's table", () => {
@@ -137,7 +107,7 @@ describe('architecture', () => {
       .filter(({ file }) => file !== UNIT_OF_WORK && file !== 'src/database/transactions.ts')
       .filter(({ text }) => /\btransactions\.run\(|\.transaction\(|startTransaction\(/.test(text))
       .map(({ file }) => file);
-    expect(beyondBaseline('transactions', offenders)).toEqual([]);
+    expect(offenders).toEqual([]);
   });
 
   it('keeps rows and their casts inside repositories', () => {
@@ -145,7 +115,7 @@ describe('architecture', () => {
       .filter(({ file }) => !isRepository(file) && !isDatabaseLayer(file))
       .filter(({ text }) => /\bas\s+\w*Row\[\]|\bas\s+\w*Row\b/.test(text))
       .map(({ file }) => file);
-    expect(beyondBaseline('rows', offenders)).toEqual([]);
+    expect(offenders).toEqual([]);
   });
 
   it('keeps services under 350 lines and one resolver class per file', () => {
@@ -157,6 +127,6 @@ describe('architecture', () => {
       .filter(({ file }) => file.endsWith('.resolver.ts'))
       .filter(({ text }) => (text.match(/@Resolver\(/g) ?? []).length > 1)
       .map(({ file }) => file);
-    expect(beyondBaseline('size', [...long, ...crowded])).toEqual([]);
+    expect([...long, ...crowded]).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import type {
   BearerAuthentication,
@@ -7,9 +6,8 @@ import type {
 } from '../../common/auth/bearer-authentication.js';
 import { verifyAgainstDecoy, verifyPassword } from '../../common/auth/passwords.js';
 import { unauthenticated } from '../../common/errors/domain-error.js';
-import { Transactions } from '../../database/transactions.js';
+import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
 import { RateLimits } from '../../common/rate-limit/rate-limits.js';
-import { AuditService } from '../audit/audit.service.js';
 import { SecurityLog } from '../audit/security-log.js';
 import { EmployeeService } from '../employee/employee.service.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -26,11 +24,9 @@ export class AuthService implements BearerAuthentication {
     private readonly employees: EmployeeService,
     private readonly tokens: TokenService,
     private readonly oidc: OidcVerifier,
-    private readonly transactions: Transactions,
-    private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly securityLog: SecurityLog,
     private readonly limits: RateLimits,
-    private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -66,13 +62,8 @@ export class AuthService implements BearerAuthentication {
     await this.limits.signInSucceeded(email, address);
 
     const { token, expiresAt } = await this.tokens.issue(credentials.id);
-    await this.transactions.run((manager) =>
-      this.audit.record(manager, {
-        actorId: credentials.id,
-        action: 'auth.login',
-        subjectType: 'Employee',
-        subjectId: credentials.id,
-      }),
+    await this.unitOfWork.run({ actor: { id: credentials.id } }, (tx) =>
+      tx.record({ action: 'auth.login', subjectType: 'Employee', subjectId: credentials.id }),
     );
     return { token, expiresAt, employee: await this.employees.findById(credentials.id) };
   }
@@ -82,31 +73,8 @@ export class AuthService implements BearerAuthentication {
    * statement: teams led and belonged to, initiatives owned and joined. Loaded fresh for each
    * request, so a new role or a removal takes effect at once.
    */
-  async loadActor(id: string): Promise<Actor | undefined> {
-    const [row] = (await this.dataSource.query(
-      `SELECT e.id, e.is_admin AS "isAdmin", e.home_team_id AS "homeTeamId",
-              ARRAY(SELECT team_id FROM team_membership WHERE employee_id = e.id AND role = 'LEAD') AS "leadOf",
-              ARRAY(SELECT team_id FROM team_membership WHERE employee_id = e.id) AS "memberOf",
-              ARRAY(SELECT id FROM initiative WHERE owner_id = e.id) AS "ownsInitiatives",
-              ARRAY(SELECT initiative_id FROM initiative_member
-                     WHERE employee_id = e.id AND left_at IS NULL) AS "memberOfInitiatives"
-         FROM employee e WHERE e.id = $1`,
-      [id],
-    )) as (Record<'leadOf' | 'memberOf' | 'ownsInitiatives' | 'memberOfInitiatives', string[]> & {
-      id: string;
-      isAdmin: boolean;
-      homeTeamId: string;
-    })[];
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      isAdmin: row.isAdmin,
-      homeTeamId: row.homeTeamId,
-      leadOf: new Set(row.leadOf),
-      memberOf: new Set(row.memberOf),
-      ownsInitiatives: new Set(row.ownsInitiatives),
-      memberOfInitiatives: new Set(row.memberOfInitiatives),
-    };
+  loadActor(id: string): Promise<Actor | undefined> {
+    return this.employees.findActor(id);
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Actor } from '../../common/auth/actor.js';
 import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
 import { AccountKind, TransferKind } from '../ledger/ledger.enums.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import type { TransferEntity } from '../ledger/transfer.entity.js';
+import type { Transfer } from '../ledger/models/ledger.models.js';
 import type { AllocateCreditsInput } from './dto/allocate-credits.input.js';
 
 /** Team budgets: credits issued to teams. */
@@ -18,7 +18,7 @@ export class BudgetService {
   async allocateCredits(
     input: AllocateCreditsInput,
     actor: Pick<Actor, 'id'> | null,
-  ): Promise<TransferEntity> {
+  ): Promise<Transfer> {
     return this.unitOfWork.run(
       {
         actor,
@@ -27,18 +27,18 @@ export class BudgetService {
           key: input.idempotencyKey,
           request: { teamId: input.teamId, amount: input.amount, memo: input.memo ?? null },
           remember: (transfer) => ({ transferId: transfer.id }),
-          replay: (tx, { transferId }) => this.ledger.transferById(tx.manager, transferId),
+          replay: (tx, { transferId }) => this.ledger.transferById(tx, transferId),
         },
       },
       async (tx) => {
         const teamAccount = await this.ledger.accountIdOf(
-          tx.manager,
+          tx,
           AccountKind.TEAM,
           input.teamId,
           'input.teamId',
         );
-        const transfer = await this.ledger.transfer(tx.manager, {
-          fromAccountId: await this.ledger.issuanceAccountId(tx.manager),
+        const transfer = await this.ledger.transfer(tx, {
+          fromAccountId: await this.ledger.issuanceAccountId(tx),
           toAccountId: teamAccount,
           amount: input.amount,
           kind: TransferKind.ALLOCATION,

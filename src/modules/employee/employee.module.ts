@@ -1,12 +1,15 @@
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module.js';
 import { SkillModule } from '../skill/skill.module.js';
 import { TeamModule } from '../team/team.module.js';
 import { EmployeeResolver } from './employee.resolver.js';
 import { EmployeeService } from './employee.service.js';
 import { CapacityService } from './capacity.service.js';
-import { TeamMembersResolver, TeamMembershipResolver } from './team-membership.resolver.js';
+import { EmployeeSkillRepository } from './employee-skill.repository.js';
+import { EmployeeRepository } from './employee.repository.js';
+import { TeamMembersResolver } from './team-members.resolver.js';
+import { TeamMembershipRepository } from './team-membership.repository.js';
+import { TeamMembershipResolver } from './team-membership.resolver.js';
 import { EmployeeSkillEntity } from './employee-skill.entity.js';
 import { EmployeeEntity } from './employee.entity.js';
 import { TeamMembershipEntity } from './team-membership.entity.js';
@@ -14,11 +17,13 @@ import { TeamMembershipEntity } from './team-membership.entity.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature([EmployeeEntity, EmployeeSkillEntity, TeamMembershipEntity]),
-    AuditModule,
     SkillModule,
     TeamModule,
   ],
   providers: [
+    EmployeeRepository,
+    EmployeeSkillRepository,
+    TeamMembershipRepository,
     CapacityService,
     EmployeeService,
     EmployeeResolver,

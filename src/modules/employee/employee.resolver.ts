@@ -59,8 +59,8 @@ export class EmployeeResolver {
   }
 
   @ResolveField(() => Team, { description: 'Where their market earnings go.' })
-  async homeTeam(employee: Employee, _: unknown, { loaders }: GraphQLContext): Promise<Team> {
-    return (await loaders.get(this.teamService.byId).load(employee.homeTeamId))!;
+  homeTeam(employee: Employee, _: unknown, { loaders }: GraphQLContext): Promise<Team> {
+    return loaders.loadRequired(this.teamService.byId, employee.homeTeamId, 'Team');
   }
 
   @ResolveField(() => [TeamMembership], { description: atMost(MAX_TEAMS_PER_EMPLOYEE) })

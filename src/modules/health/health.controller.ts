@@ -5,8 +5,8 @@ import {
   HealthIndicatorService,
   type HealthCheckResult,
 } from '@nestjs/terminus';
-import { DataSource } from 'typeorm';
 import { Public } from '../../common/auth/access.js';
+import { DatabaseProbe } from '../../database/database-probe.js';
 
 /** However often load balancers and probes ask, PostgreSQL is asked at most once a second. */
 const DATABASE_CHECK_REUSED_FOR_MS = 1_000;
@@ -18,7 +18,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly dataSource: DataSource,
+    private readonly database: DatabaseProbe,
   ) {}
 
   /** 200 with `status: ok` when the process is up and PostgreSQL answers; 503 otherwise. */
@@ -31,7 +31,7 @@ export class HealthController {
           .check('database')
           .attempt(async () => {
             try {
-              await this.dataSource.query('SELECT 1');
+              await this.database.ping();
             } catch {
               // The driver's words (database names, addresses) are not for an unauthenticated caller.
               throw new Error('PostgreSQL does not answer');

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { WeekRange } from '../../common/graphql/date-range.js';
-import { SqlParams } from '../../database/keyset.js';
 import { BatchLoader } from '../../common/graphql/request-loaders.js';
-import { TransferKind } from './ledger.enums.js';
+import { AccountFlowRepository } from './account-flow.repository.js';
+import type { TransferKind } from './ledger.enums.js';
 
 /** Credits in and out of one account, by kind of transfer. */
 export type FlowByKind = Partial<Record<TransferKind, { in: number; out: number }>>;
@@ -28,14 +27,6 @@ const keyOf = (key: FlowKey): string =>
   `${key.accountId}:${key.weeks.from ?? ''}:${key.weeks.to ?? ''}`;
 const rangeKey = (weeks: WeekRange): string => `${weeks.from ?? ''}:${weeks.to ?? ''}`;
 
-interface FlowRow {
-  accountId: string;
-  week?: string | null;
-  kind: TransferKind;
-  amountIn: string;
-  amountOut: string;
-}
-
 /**
  * Reads the weekly flow summary (account_flow): what came into and went out of accounts, by
  * kind of transfer, over a range of weeks. A few rows per account and week, whatever the
@@ -43,17 +34,17 @@ interface FlowRow {
  */
 @Injectable()
 export class AccountFlowService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly repository: AccountFlowRepository) {}
 
   /** Totals over the range, per account. */
   readonly totals = new BatchLoader<FlowKey, FlowByKind, string>(
     async (keys) => {
       const results = new Map<string, FlowByKind>();
       for (const [weeks, accountIds] of groupByRange(keys)) {
-        const rows = await this.query(accountIds, weeks, false);
-        for (const row of rows) {
+        const lines = await this.repository.sums(accountIds, weeks, false);
+        for (const row of lines) {
           const flows = results.get(`${row.accountId}:${rangeKey(weeks)}`) ?? {};
-          flows[row.kind] = { in: Number(row.amountIn), out: Number(row.amountOut) };
+          flows[row.kind] = { in: row.in, out: row.out };
           results.set(`${row.accountId}:${rangeKey(weeks)}`, flows);
         }
       }
@@ -67,8 +58,8 @@ export class AccountFlowService {
     async (keys) => {
       const results = new Map<string, FlowWeek[]>();
       for (const [weeks, accountIds] of groupByRange(keys)) {
-        const rows = await this.query(accountIds, weeks, true);
-        for (const row of rows) {
+        const lines = await this.repository.sums(accountIds, weeks, true);
+        for (const row of lines) {
           const key = `${row.accountId}:${rangeKey(weeks)}`;
           const series = results.get(key) ?? [];
           let week = series.at(-1);
@@ -76,7 +67,7 @@ export class AccountFlowService {
             week = { week: row.week!, flows: {} };
             series.push(week);
           }
-          week.flows[row.kind] = { in: Number(row.amountIn), out: Number(row.amountOut) };
+          week.flows[row.kind] = { in: row.in, out: row.out };
           results.set(key, series);
         }
       }
@@ -92,21 +83,9 @@ export class AccountFlowService {
   async report(accountIds: string[], weeks: WeekRange): Promise<FlowReport> {
     const report: FlowReport = { perAccount: new Map(), combinedWeekly: [] };
     if (accountIds.length === 0) return report;
-    const params = new SqlParams();
-    const where = [
-      `account_id = ANY(${params.add(accountIds)}::uuid[])`,
-      ...weekConditions(weeks, params),
-    ];
-    const rows = (await this.dataSource.query(
-      `SELECT account_id AS "accountId", to_char(week, 'YYYY-MM-DD') AS week, kind,
-              sum(amount_in)::text AS "amountIn", sum(amount_out)::text AS "amountOut"
-         FROM account_flow WHERE ${where.join(' AND ')}
-        GROUP BY GROUPING SETS ((account_id, kind), (week, kind))
-        ORDER BY week`,
-      params.values,
-    )) as FlowRow[];
-    for (const row of rows) {
-      const flow = { in: Number(row.amountIn), out: Number(row.amountOut) };
+    const lines = await this.repository.perAccountAndCombinedWeekly(accountIds, weeks);
+    for (const row of lines) {
+      const flow = { in: row.in, out: row.out };
       if (row.week === null || row.week === undefined) {
         const flows = report.perAccount.get(row.accountId) ?? {};
         flows[row.kind] = flow;
@@ -119,30 +98,6 @@ export class AccountFlowService {
     }
     return report;
   }
-
-  private query(accountIds: string[], weeks: WeekRange, byWeek: boolean): Promise<FlowRow[]> {
-    const params = new SqlParams();
-    const where = [
-      `account_id = ANY(${params.add(accountIds)}::uuid[])`,
-      ...weekConditions(weeks, params),
-    ];
-    const week = byWeek ? `to_char(week, 'YYYY-MM-DD') AS week,` : '';
-    return this.dataSource.query(
-      `SELECT account_id AS "accountId", ${week} kind,
-              sum(amount_in)::text AS "amountIn", sum(amount_out)::text AS "amountOut"
-         FROM account_flow WHERE ${where.join(' AND ')}
-        GROUP BY account_id, ${byWeek ? 'week, ' : ''}kind
-        ORDER BY account_id${byWeek ? ', week' : ''}`,
-      params.values,
-    ) as Promise<FlowRow[]>;
-  }
-}
-
-function weekConditions(weeks: WeekRange, params: SqlParams): string[] {
-  const conditions: string[] = [];
-  if (weeks.from) conditions.push(`week >= ${params.add(weeks.from)}::date`);
-  if (weeks.to) conditions.push(`week <= ${params.add(weeks.to)}::date`);
-  return conditions;
 }
 
 function groupByRange(keys: readonly FlowKey[]): Map<WeekRange, string[]> {

@@ -8,6 +8,9 @@ export class Skill {
 
   @Field()
   name: string;
+
+  /** Lower case, single spaces: what makes two spellings one skill (and the list's order). */
+  normalizedName: string;
 }
 
 @ObjectType()

@@ -20,6 +20,11 @@ export class LedgerAccount {
 
   /** Resolved to the owning object by the modules that own those objects. */
   ownerId: string | null;
+
+  /** Shown only where the open-books rule allows (Team.balance, TeamLedger.balance…). */
+  balance: number;
+
+  createdAt: Date;
 }
 
 @ObjectType({
@@ -41,8 +46,12 @@ export class Transfer {
   @Field()
   at: Date;
 
+  /** Ledger order. */
+  seq: number;
   fromAccountId: string;
   toAccountId: string;
+  /** The client's key of the mutation that moved the credits, if it gave one. */
+  idempotencyKey: string | null;
 }
 
 @ObjectType({ description: "A transfer as it appears on one account's statement." })
@@ -64,5 +73,7 @@ export class LedgerEntry {
   @Field()
   at: Date;
 
+  /** The transfer's place in ledger order: a statement's cursor. */
+  seq: number;
   counterpartyAccountId: string;
 }

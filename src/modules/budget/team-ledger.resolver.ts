@@ -2,21 +2,18 @@ import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nest
 import { Access, AdminOnly } from '../../common/auth/access.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { ConnectionArgs } from '../../common/graphql/connection.js';
-import { DateRange, sundayOf, type WeekRange } from '../../common/graphql/date-range.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
-import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
-import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
+import { DateRange, sundayOf } from '../../common/graphql/date-range.js';
+import { CurrentActor } from '../../common/graphql/decorators.js';
 import type { GraphQLContext } from '../../common/graphql/graphql-context.js';
 import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
-import { forbidden } from '../../common/errors/domain-error.js';
+import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { AccountFlowService } from '../ledger/account-flow.service.js';
 import { AccountKind } from '../ledger/ledger.enums.js';
-import { accountOwnerKey, LedgerService } from '../ledger/ledger.service.js';
-import { LedgerAccount, LedgerEntry, Transfer } from '../ledger/models/ledger.models.js';
-import { Team } from '../team/team.model.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { TeamService } from '../team/team.service.js';
-import { canReadTeamBooks, teamBooksRules } from './books-policy.js';
+import { teamBooksRules } from './books-policy.js';
 import {
   AllocateCreditsPayload,
   LedgerEntryConnection,
@@ -24,12 +21,11 @@ import {
   PnlWeek,
   TeamLedger,
 } from './budget.models.js';
-import { latestWeeks, MAX_PNL_WEEKS, pnlOf, pnlWeeksOf, ZERO_PNL, type Pnl } from './pnl.js';
 import { BudgetService } from './budget.service.js';
 import { AllocateCreditsInput } from './dto/allocate-credits.input.js';
+import { latestWeeks, MAX_PNL_WEEKS, pnlOf, pnlWeeksOf } from './pnl.js';
 
-const ALL_TIME: WeekRange = { from: null, to: null };
-
+/** A team's books over a period, and the allocation of credits to it. */
 @Resolver(() => TeamLedger)
 export class TeamLedgerResolver {
   constructor(
@@ -121,110 +117,5 @@ export class TeamLedgerResolver {
     @Args() page: ConnectionArgs,
   ): Promise<LedgerEntryConnection> {
     return this.ledger.entries(ledger.account.id, page.first, page.after, ledger.weeks);
-  }
-}
-
-/** A team's money, under the open-books rule: admins, every team lead, and the team's members. */
-@Resolver(() => Team)
-export class TeamBalanceResolver {
-  constructor(
-    private readonly ledger: LedgerService,
-    private readonly flows: AccountFlowService,
-  ) {}
-
-  @ResolveField(() => CreditsScalar, {
-    description: 'Earned from the market, all time (see teamLedger for periods).',
-  })
-  async earned(
-    @Parent() team: Team,
-    @CurrentActor() actor: Actor,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<number> {
-    return (await this.allTime(team, actor, loaders)).earned;
-  }
-
-  @ResolveField(() => CreditsScalar, {
-    description:
-      'Put into its needs’ escrow net of returns, all time (see teamLedger for periods).',
-  })
-  async spent(
-    @Parent() team: Team,
-    @CurrentActor() actor: Actor,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<number> {
-    return (await this.allTime(team, actor, loaders)).spent;
-  }
-
-  private async allTime(team: Team, actor: Actor, loaders: RequestLoaders): Promise<Pnl> {
-    if (!canReadTeamBooks(actor, team.id))
-      throw forbidden("Only leads and the team's members see its books");
-    const account = await loaders
-      .get(this.ledger.accountOfOwner)
-      .load(accountOwnerKey(AccountKind.TEAM, team.id));
-    if (!account) return ZERO_PNL;
-    return pnlOf(
-      await loaders.get(this.flows.totals).load({ accountId: account.id, weeks: ALL_TIME }),
-    );
-  }
-
-  @ResolveField(() => CreditsScalar, {
-    description: "Credits the team holds. Visible to admins, team leads and the team's members.",
-  })
-  async balance(
-    @Parent() team: Team,
-    @CurrentActor() actor: Actor,
-    @Loaders() loaders: RequestLoaders,
-  ): Promise<number> {
-    if (!canReadTeamBooks(actor, team.id))
-      throw forbidden("Only leads and the team's members see its balance");
-    const account = await loaders
-      .get(this.ledger.accountOfOwner)
-      .load(accountOwnerKey(AccountKind.TEAM, team.id));
-    return account?.balance ?? 0;
-  }
-}
-
-@Resolver(() => LedgerEntry)
-export class LedgerEntryResolver {
-  constructor(private readonly ledger: LedgerService) {}
-
-  @ResolveField(() => LedgerAccount, { description: 'Where the credits came from or went to.' })
-  async counterparty(
-    entry: LedgerEntry,
-    _: unknown,
-    { loaders }: GraphQLContext,
-  ): Promise<LedgerAccount> {
-    return (await loaders.get(this.ledger.accountById).load(entry.counterpartyAccountId))!;
-  }
-}
-
-@Resolver(() => Transfer)
-export class TransferResolver {
-  constructor(private readonly ledger: LedgerService) {}
-
-  @ResolveField(() => LedgerAccount)
-  async from(transfer: Transfer, _: unknown, { loaders }: GraphQLContext): Promise<LedgerAccount> {
-    return (await loaders.get(this.ledger.accountById).load(transfer.fromAccountId))!;
-  }
-
-  @ResolveField(() => LedgerAccount)
-  async to(transfer: Transfer, _: unknown, { loaders }: GraphQLContext): Promise<LedgerAccount> {
-    return (await loaders.get(this.ledger.accountById).load(transfer.toAccountId))!;
-  }
-}
-
-@Resolver(() => LedgerAccount)
-export class LedgerAccountResolver {
-  constructor(private readonly teams: TeamService) {}
-
-  @ResolveField(() => Team, { nullable: true, description: 'The team, for a TEAM account.' })
-  team(
-    account: LedgerAccount,
-    _: unknown,
-    { loaders }: GraphQLContext,
-  ): Promise<Team | null> | null {
-    return account.kind === AccountKind.TEAM && account.ownerId
-      ? loaders.get(this.teams.byId).load(account.ownerId)
-      : null;
   }
 }

@@ -1,0 +1,38 @@
+import { TeamRole } from '../team/team-role.js';
+import { MAX_LEADS_PER_TEAM, MAX_TEAMS_PER_EMPLOYEE } from './team-membership.entity.js';
+
+/** Where a membership change stands before it is made. */
+export interface MembershipCounts {
+  /** The employee's role in the team now; null if not a member. */
+  role: TeamRole | null;
+  /** How many teams the employee is in. */
+  teams: number;
+  /** How many leads the team has. */
+  leads: number;
+}
+
+/** Why a membership change would break a limit: what to say, and on which input field. */
+export interface MembershipRefusal {
+  message: string;
+  field: 'input.employeeId' | 'input.teamId';
+}
+
+/**
+ * Whether putting the employee in the team as `role` would take them past the most teams
+ * anyone may be in, or the team past the most leads it may have; null if it may be made.
+ */
+export function membershipRefusal(now: MembershipCounts, role: TeamRole): MembershipRefusal | null {
+  if (now.role === null && now.teams >= MAX_TEAMS_PER_EMPLOYEE) {
+    return {
+      message: `The employee is in ${MAX_TEAMS_PER_EMPLOYEE} teams already, the most anyone may be in`,
+      field: 'input.employeeId',
+    };
+  }
+  if (role === TeamRole.LEAD && now.role !== TeamRole.LEAD && now.leads >= MAX_LEADS_PER_TEAM) {
+    return {
+      message: `The team has ${MAX_LEADS_PER_TEAM} leads already, the most a team may have`,
+      field: 'input.teamId',
+    };
+  }
+  return null;
+}

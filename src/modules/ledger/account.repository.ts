@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { BatchLoader, byKey } from '../../common/graphql/request-loaders.js';
+import { firstRow, rows, type Db } from '../../database/sql.js';
+import type { AccountKind } from './ledger.enums.js';
+import type { LedgerAccount } from './models/ledger.models.js';
+
+/** `balance` is a bigint: read as text, turned into a number by the mapper. */
+const ACCOUNT_COLUMNS = `id, kind, owner_id AS "ownerId", balance::text AS balance, created_at AS "createdAt"`;
+
+type AccountRow = Omit<LedgerAccount, 'balance'> & { balance: string };
+
+const toAccount = (row: AccountRow): LedgerAccount => ({ ...row, balance: Number(row.balance) });
+
+/** The key of `byOwner`. */
+export const accountOwnerKey = (kind: AccountKind, ownerId: string): string => `${kind}:${ownerId}`;
+
+/**
+ * The `account` table. Balances change only through `moveCredits`, in one statement that
+ * locks both rows in id order; the account_balance_non_negative CHECK refuses an overdraft.
+ */
+@Injectable()
+export class AccountRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** A new account of an owner, balance 0. */
+  async insert(tx: Db, kind: AccountKind, ownerId: string): Promise<LedgerAccount> {
+    const [account] = await rows<AccountRow>(
+      tx,
+      `INSERT INTO account (kind, owner_id) VALUES ($1, $2) RETURNING ${ACCOUNT_COLUMNS}`,
+      [kind, ownerId],
+    );
+    return toAccount(account);
+  }
+
+  /** The id of the one ISSUANCE account, if there is one. */
+  async issuanceAccountId(db: Db): Promise<string | undefined> {
+    const row = await firstRow<{ id: string }>(
+      db,
+      `SELECT id FROM account WHERE kind = 'ISSUANCE'`,
+    );
+    return row?.id;
+  }
+
+  /** The id of an owner's account of a kind, if it has one. */
+  async idOf(db: Db, kind: AccountKind, ownerId: string): Promise<string | undefined> {
+    const row = await firstRow<{ id: string }>(
+      db,
+      `SELECT id FROM account WHERE kind = $1 AND owner_id = $2`,
+      [kind, ownerId],
+    );
+    return row?.id;
+  }
+
+  /** The account's balance, its row locked FOR UPDATE until the transaction ends. */
+  async lockBalance(tx: Db, id: string): Promise<number | undefined> {
+    const row = await firstRow<{ balance: string }>(
+      tx,
+      `SELECT balance::text FROM account WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    return row ? Number(row.balance) : undefined;
+  }
+
+  /** The account of an owner, if it has one. */
+  async findByOwner(
+    kind: AccountKind,
+    ownerId: string,
+    db: Db = this.dataSource,
+  ): Promise<LedgerAccount | undefined> {
+    const row = await firstRow<AccountRow>(
+      db,
+      `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE kind = $1 AND owner_id = $2`,
+      [kind, ownerId],
+    );
+    return row && toAccount(row);
+  }
+
+  /**
+   * Moves `amount` from one account to the other in one statement, both rows locked in id
+   * order (no deadlock between opposite movements). Returns how many accounts it found (2
+   * when both exist); the CHECK constraint refuses an overdraft.
+   */
+  async moveCredits(
+    tx: Db,
+    fromAccountId: string,
+    toAccountId: string,
+    amount: number,
+  ): Promise<number> {
+    const updated = await rows<{ id: string }>(
+      tx,
+      `WITH locked AS (
+         SELECT id FROM account WHERE id IN ($1, $2) ORDER BY id FOR UPDATE
+       )
+       UPDATE account a
+          SET balance = a.balance + CASE WHEN a.id = $1 THEN -$3::bigint ELSE $3::bigint END
+         FROM locked WHERE a.id = locked.id
+       RETURNING a.id`,
+      [fromAccountId, toAccountId, amount],
+    );
+    return updated.length;
+  }
+
+  readonly byId = new BatchLoader<string, LedgerAccount | null>(async (ids) => {
+    const found = await rows<AccountRow>(
+      this.dataSource,
+      `SELECT ${ACCOUNT_COLUMNS} FROM account WHERE id = ANY($1)`,
+      [[...ids]],
+    );
+    return byKey(ids, found.map(toAccount), (account) => account.id);
+  });
+
+  /** Keys are built with `accountOwnerKey`. */
+  readonly byOwner = new BatchLoader<string, LedgerAccount | null>(async (keys) => {
+    const pairs = keys.map((key) => key.split(':'));
+    const found = await rows<AccountRow>(
+      this.dataSource,
+      // The enum is cast on the list's side: casting the column would rule out account_owner_key.
+      `SELECT ${ACCOUNT_COLUMNS} FROM account
+        WHERE (kind, owner_id) IN (SELECT k::account_kind, o FROM unnest($1::text[], $2::uuid[]) AS u(k, o))`,
+      [pairs.map(([kind]) => kind), pairs.map(([, owner]) => owner)],
+    );
+    return byKey(keys, found.map(toAccount), (account) =>
+      accountOwnerKey(account.kind, account.ownerId!),
+    );
+  });
+}
