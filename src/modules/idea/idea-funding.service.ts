@@ -174,7 +174,7 @@ export class IdeaFundingService {
         if (idea.status !== IdeaStatus.FUNDED)
           throw invalidTransition(`The idea is ${idea.status}: only FUNDED ideas are approved`);
         const funders = await this.pledges.fundersOf(tx, idea.id);
-        const initiative = await this.initiatives.startFromIdea(tx.manager, {
+        const initiative = await this.initiatives.startFromIdea(tx, {
           title: idea.title,
           summary: [idea.proposal, idea.expectedOutcomes].filter(Boolean).join('\n\n'),
           ownerId: idea.proposerId,
@@ -182,7 +182,6 @@ export class IdeaFundingService {
           fundedFromAccountId: idea.escrowAccountId,
           budget: idea.pledgedTotal,
           funders,
-          actorId: actor.id,
         });
         const approved = await this.ideas.markApproved(tx, idea.id, initiative.id);
         await this.record(tx, 'idea.approve', idea.id, {
@@ -240,7 +239,7 @@ export class IdeaFundingService {
       remember: (done) => ({ refundTransferIds: done.refunds.map((t) => t.id) }),
       replay: async (tx, { refundTransferIds }) => ({
         idea: await this.findById(input.ideaId, tx),
-        refunds: await Promise.all(refundTransferIds.map((id) => this.ledger.transferById(tx, id))),
+        refunds: await this.ledger.transfersByIds(tx, refundTransferIds),
       }),
     };
   }

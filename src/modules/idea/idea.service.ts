@@ -59,7 +59,7 @@ export class IdeaService {
     return this.unitOfWork.run({ actor }, async (tx) => {
       const id = randomUUID();
       const escrow = await this.ledger.openAccount(tx, AccountKind.IDEA_ESCROW, id);
-      const known = await this.skills.findByNames(tx.manager, input.skillsNeeded);
+      const known = await this.skills.findByNames(tx, input.skillsNeeded);
       const pending = new Map<string, string>();
       for (const name of input.skillsNeeded) {
         const key = normalizeSkillName(name);
@@ -111,7 +111,7 @@ export class IdeaService {
       if (idea.status !== IdeaStatus.DRAFT)
         throw invalidTransition(`The idea is ${idea.status} already`);
       // Someone may have created some of them meanwhile: those are linked as they are.
-      const created = await this.skills.ensureSkills(tx.manager, idea.pendingSkillNames);
+      const created = await this.skills.ensureSkills(tx, idea.pendingSkillNames);
       await this.ideas.linkSkills(
         tx,
         idea.id,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '../../common/unit-of-work/unit-of-work.js';
 import type { Initiative } from './models/initiative.models.js';
 
 /**
@@ -8,11 +8,7 @@ import type { Initiative } from './models/initiative.models.js';
  * returning their escrow to it). Registered at start-up, so that the initiative module does
  * not depend on the modules built on top of it.
  */
-export type InitiativeEndingHook = (
-  manager: EntityManager,
-  initiative: Initiative,
-  actorId: string,
-) => Promise<void>;
+export type InitiativeEndingHook = (tx: Tx, initiative: Initiative) => Promise<void>;
 
 @Injectable()
 export class InitiativeEndingHooks {
@@ -22,7 +18,8 @@ export class InitiativeEndingHooks {
     this.hooks.push(hook);
   }
 
-  async run(manager: EntityManager, initiative: Initiative, actorId: string): Promise<void> {
-    for (const hook of this.hooks) await hook(manager, initiative, actorId);
+  /** Runs every hook in the ending's unit of work (their audit events are its actor's). */
+  async run(tx: Tx, initiative: Initiative): Promise<void> {
+    for (const hook of this.hooks) await hook(tx, initiative);
   }
 }

@@ -7,7 +7,6 @@ import type { BatchLoader } from '../../common/graphql/request-loaders.js';
 import { splitProRata } from '../../common/money/pro-rata.js';
 import { UnitOfWork, type Tx } from '../../common/unit-of-work/unit-of-work.js';
 import type { Db } from '../../database/sql.js';
-import { AuditService } from '../audit/audit.service.js';
 import { CapacityService } from '../employee/capacity.service.js';
 import { AccountKind, TransferKind } from '../ledger/ledger.enums.js';
 import { LedgerService } from '../ledger/ledger.service.js';
@@ -51,7 +50,6 @@ export interface NewInitiative {
   budget: number;
   /** Who paid, and how much: unspent credits go back in these proportions. */
   funders: { teamId: string; amount: number }[];
-  actorId: string;
 }
 
 export interface FinishResult {
@@ -76,7 +74,6 @@ export class InitiativeService {
     private readonly outcomeMetricService: OutcomeMetricService,
     private readonly ledger: LedgerService,
     private readonly capacity: CapacityService,
-    private readonly audit: AuditService,
     private readonly endingHooks: InitiativeEndingHooks,
     private readonly changes: InitiativeChanges,
   ) {}
@@ -86,7 +83,8 @@ export class InitiativeService {
    * its own account, funded with everything in the idea's escrow; the owner is its first
    * member (with no hours yet).
    */
-  async startFromIdea(tx: Db, start: NewInitiative): Promise<Initiative> {
+  /** Runs in the approving unit of work: the event is its actor's. */
+  async startFromIdea(tx: Tx, start: NewInitiative): Promise<Initiative> {
     const id = randomUUID();
     const account = await this.ledger.openAccount(tx, AccountKind.INITIATIVE, id);
     const initiative = await this.repository.insert(tx, {
@@ -107,9 +105,7 @@ export class InitiativeService {
       memo: `Budget of "${start.title}"`,
     });
     await this.membershipRepository.addOwner(tx, id, start.ownerId);
-    // The caller's transaction, not a unit of work of ours: the actor is named here.
-    await this.audit.record(tx, {
-      actorId: start.actorId,
+    await tx.record({
       action: 'initiative.start',
       subjectType: 'Initiative',
       subjectId: id,
@@ -147,9 +143,7 @@ export class InitiativeService {
             tx.afterCommit(() => this.changes.announce(input.initiativeId));
             return {
               initiative: await this.findById(input.initiativeId, 'id', tx),
-              refunds: await Promise.all(
-                refundTransferIds.map((id) => this.ledger.transferById(tx, id)),
-              ),
+              refunds: await this.ledger.transfersByIds(tx, refundTransferIds),
             };
           },
         },
@@ -169,7 +163,7 @@ export class InitiativeService {
           );
         }
         assertActive(initiative);
-        await this.endingHooks.run(tx.manager, initiative, actor.id);
+        await this.endingHooks.run(tx, initiative);
         const members = await this.membershipRepository.releaseAll(tx, initiative.id);
         for (const member of members) {
           if (member.hoursPerWeek > 0)

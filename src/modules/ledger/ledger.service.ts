@@ -94,6 +94,13 @@ export class LedgerService {
     return transfer;
   }
 
+  /** Transfers by id, in that order (read through `db`, as transferById). */
+  async transfersByIds(db: Db, ids: readonly string[]): Promise<Transfer[]> {
+    const transfers = await this.transfers.findByIds(ids, db);
+    if (transfers.length !== ids.length) throw notFound('transfer');
+    return transfers;
+  }
+
   get accountById(): AccountRepository['byId'] {
     return this.accounts.byId;
   }

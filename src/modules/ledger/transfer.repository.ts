@@ -83,6 +83,17 @@ export class TransferRepository {
     return row && toTransfer(row);
   }
 
+  /** Transfers by id, in the order asked (one statement: a replay reads a whole refund at once). */
+  async findByIds(ids: readonly string[], db: Db = this.dataSource): Promise<Transfer[]> {
+    const found = await rows<TransferRow>(
+      db,
+      `SELECT ${TRANSFER_COLUMNS} FROM transfer WHERE id = ANY($1)`,
+      [[...ids]],
+    );
+    const byId = new Map(found.map((row) => [row.id, toTransfer(row)]));
+    return ids.map((id) => byId.get(id)).filter((t): t is Transfer => t !== undefined);
+  }
+
   /** An account's statement, newest first, optionally within whole weeks. */
   async entries(
     accountId: string,

@@ -264,7 +264,7 @@ export class BidService {
       memo: `Escrow for "${need.title}"`,
     });
     if (need.buyerKind === BuyerKind.INITIATIVE) {
-      await this.initiatives.addSpending(tx.manager, need.buyerId, bid.totalCost);
+      await this.initiatives.addSpending(tx, need.buyerId, bid.totalCost);
     }
     const acceptedBid = await this.bids.setStatus(tx, bid.id, BidStatus.ACCEPTED, null);
     const engagement = await this.engagements.insert(tx, {

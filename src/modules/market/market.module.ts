@@ -78,8 +78,8 @@ export class MarketModule implements OnModuleInit {
 
   /** An initiative that ends closes its needs first, so their escrow is refunded with its budget. */
   onModuleInit(): void {
-    this.endingHooks.register((manager, initiative, actorId) =>
-      this.needs.closeNeedsOfInitiative(manager, initiative.id, actorId),
+    this.endingHooks.register((tx, initiative) =>
+      this.needs.closeNeedsOfInitiative(tx, initiative.id),
     );
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import {
   badInput,
@@ -9,9 +8,7 @@ import {
   notFound,
 } from '../../common/errors/domain-error.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import type { AuditEvent } from '../../common/unit-of-work/audit-trail.js';
-import { AuditTrail } from '../../common/unit-of-work/audit-trail.js';
-import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../../common/unit-of-work/unit-of-work.js';
 import type { Db } from '../../database/sql.js';
 import { CapacityService } from '../employee/capacity.service.js';
 import { InitiativeService } from '../initiative/initiative.service.js';
@@ -36,8 +33,6 @@ export interface CloseNeedResult {
 }
 
 /** Appends one audit event (as the unit of work's actor, or a given one). */
-type RecordEvent = (event: AuditEvent) => Promise<void>;
-
 /** Needs: posting, closing and reading them. */
 @Injectable()
 export class NeedService {
@@ -49,7 +44,6 @@ export class NeedService {
     private readonly skills: SkillService,
     private readonly capacity: CapacityService,
     private readonly unitOfWork: UnitOfWork,
-    private readonly auditTrail: AuditTrail,
     private readonly initiatives: InitiativeService,
   ) {}
 
@@ -73,7 +67,7 @@ export class NeedService {
       }
     });
     return this.unitOfWork.run({ actor }, async (tx) => {
-      const buyer = await this.buyerOf(tx.manager, input, actor);
+      const buyer = await this.buyerOf(tx, input, actor);
       const needId = randomUUID();
       const escrow = await this.ledger.openAccount(tx, AccountKind.NEED_ESCROW, needId);
       const need = await this.needs.insert(tx, {
@@ -90,7 +84,7 @@ export class NeedService {
         ratePerHour: input.ratePerHour,
       });
       const skills = await this.skills.ensureSkills(
-        tx.manager,
+        tx,
         input.requiredSkills.map((s) => s.name),
       );
       if (input.requiredSkills.length > 0) {
@@ -121,7 +115,7 @@ export class NeedService {
 
   /** The buyer named by the input, after checking the actor acts for it. */
   private async buyerOf(
-    manager: EntityManager,
+    tx: Tx,
     input: PostNeedInput,
     actor: Actor,
   ): Promise<{ kind: BuyerKind; id: string; accountId: string }> {
@@ -133,7 +127,7 @@ export class NeedService {
     }
     if (input.buyerInitiativeId) {
       const initiative = await this.initiatives.lockForBuying(
-        manager,
+        tx,
         input.buyerInitiativeId,
         actor,
         'input.buyerInitiativeId',
@@ -145,7 +139,7 @@ export class NeedService {
       throw forbidden('Only a lead of the team posts needs for it');
     }
     const accountId = await this.ledger.accountIdOf(
-      manager,
+      tx,
       AccountKind.TEAM,
       teamId,
       'input.buyerTeamId',
@@ -180,25 +174,21 @@ export class NeedService {
         if (need.status !== NeedStatus.OPEN && need.status !== NeedStatus.FILLED) {
           throw invalidTransition(`The need is ${need.status} already`);
         }
-        return this.closeLocked(tx.manager, need, (event) => tx.record(event));
+        return this.closeLocked(tx, need);
       },
     );
   }
 
   /** Closes a need already locked FOR UPDATE and known to be OPEN or FILLED. */
-  private async closeLocked(
-    manager: EntityManager,
-    need: Need,
-    record: RecordEvent,
-  ): Promise<CloseNeedResult> {
-    const ended = await this.engagements.endActiveOfNeed(manager, need.id);
+  private async closeLocked(tx: Tx, need: Need): Promise<CloseNeedResult> {
+    const ended = await this.engagements.endActiveOfNeed(tx, need.id);
     for (const engagement of ended) {
-      await this.capacity.release(manager, engagement.employeeId, engagement.hoursPerWeek);
+      await this.capacity.release(tx, engagement.employeeId, engagement.hoursPerWeek);
     }
-    const rejectedBids = await this.bids.rejectPending(manager, need.id, 'The need was closed');
-    const refund = await this.returnEscrow(manager, need);
-    const closed = await this.needs.markClosed(manager, need.id);
-    await record({
+    const rejectedBids = await this.bids.rejectPending(tx, need.id, 'The need was closed');
+    const refund = await this.returnEscrow(tx, need);
+    const closed = await this.needs.markClosed(tx, need.id);
+    await tx.record({
       action: 'need.close',
       subjectType: 'Need',
       subjectId: need.id,
@@ -214,27 +204,22 @@ export class NeedService {
 
   /**
    * When an initiative ends: its open needs close and their escrow returns to its account. Runs
-   * in the initiative's transaction; the events are recorded as `actorId`'s.
+   * in the initiative's unit of work, so the events are its actor's.
    */
-  async closeNeedsOfInitiative(
-    manager: EntityManager,
-    initiativeId: string,
-    actorId: string,
-  ): Promise<void> {
-    const record: RecordEvent = (event) => this.auditTrail.append(manager, { actorId, ...event });
-    for (const need of await this.needs.lockLiveOfInitiative(manager, initiativeId)) {
-      await this.closeLocked(manager, need, record);
+  async closeNeedsOfInitiative(tx: Tx, initiativeId: string): Promise<void> {
+    for (const need of await this.needs.lockLiveOfInitiative(tx, initiativeId)) {
+      await this.closeLocked(tx, need);
     }
   }
 
   /** Everything left in the need's escrow back to the buyer's account. */
-  private async returnEscrow(manager: EntityManager, need: Need): Promise<Transfer | null> {
-    const balance = await this.ledger.lockBalance(manager, need.escrowAccountId);
+  private async returnEscrow(tx: Tx, need: Need): Promise<Transfer | null> {
+    const balance = await this.ledger.lockBalance(tx, need.escrowAccountId);
     if (balance === 0) return null;
     if (need.buyerKind === BuyerKind.INITIATIVE) {
-      await this.initiatives.addSpending(manager, need.buyerId, -balance);
+      await this.initiatives.addSpending(tx, need.buyerId, -balance);
     }
-    return this.ledger.transfer(manager, {
+    return this.ledger.transfer(tx, {
       fromAccountId: need.escrowAccountId,
       toAccountId: need.buyerAccountId,
       amount: balance,
