@@ -16,7 +16,7 @@ import { MAX_PNL_WEEKS } from '../src/modules/budget/pnl.js';
 import {
   MAX_LEADS_PER_TEAM,
   MAX_TEAMS_PER_EMPLOYEE,
-} from '../src/modules/employee/team-membership.entity.js';
+} from '../src/modules/employee/employee-limits.js';
 import { MAX_SKILLS_PER_EMPLOYEE } from '../src/modules/employee/dto/create-employee.input.js';
 import { DEFAULT_SKILLS_SHOWN } from '../src/modules/employee/dto/employees.args.js';
 import { MAX_PLEDGES_PER_IDEA } from '../src/modules/idea/idea-limits.js';

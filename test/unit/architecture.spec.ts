@@ -118,6 +118,15 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keeps entities for migrations: nothing else imports them or speaks EntityManager', () => {
+    const offenders = files
+      .filter(({ file }) => !isDatabaseLayer(file) && file !== UNIT_OF_WORK)
+      .filter(({ file }) => !file.endsWith('.entity.ts') && !file.endsWith('.module.ts'))
+      .filter(({ text }) => /from '[^']*\.entity\.js'|\bEntityManager\b/.test(text))
+      .map(({ file }) => file);
+    expect(offenders).toEqual([]);
+  });
+
   it('keeps services under 350 lines and one resolver class per file', () => {
     const long = files
       .filter(({ file }) => file.endsWith('.service.ts'))

@@ -2,7 +2,7 @@ import { membershipRefusal } from '../../src/modules/employee/membership-policy.
 import {
   MAX_LEADS_PER_TEAM,
   MAX_TEAMS_PER_EMPLOYEE,
-} from '../../src/modules/employee/team-membership.entity.js';
+} from '../../src/modules/employee/employee-limits.js';
 import { TeamRole } from '../../src/modules/team/team-role.js';
 
 describe(membershipRefusal.name, () => {

@@ -10,12 +10,7 @@ import {
 } from 'typeorm';
 import { bigintAsNumber } from '../../database/column-types.js';
 import { EmployeeEntity } from '../employee/employee.entity.js';
-
-export enum CommentSubject {
-  IDEA = 'IDEA',
-  NEED = 'NEED',
-  INITIATIVE = 'INITIATIVE',
-}
+import { CommentSubject } from './comment.enums.js';
 
 /** A comment on an idea, a need or an initiative. */
 @Entity('comment')

@@ -4,7 +4,7 @@ import { notFound } from '../../common/errors/domain-error.js';
 import { BatchLoader, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { cursorCondition, SqlParams } from '../../database/keyset.js';
 import { firstRow, rows, type Db } from '../../database/sql.js';
-import type { CommentSubject } from './comment.entity.js';
+import type { CommentSubject } from './comment.enums.js';
 import type { Comment } from './models/comment.models.js';
 
 const COMMENT_COLUMNS = `c.id, c.seq, c.subject_type AS "subjectType", c.subject_id AS "subjectId",

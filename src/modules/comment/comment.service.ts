@@ -6,7 +6,7 @@ import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
 import { ideaChangedTopic, IdeaService } from '../idea/idea.service.js';
 import { initiativeChangedTopic, InitiativeService } from '../initiative/initiative.service.js';
 import { NeedService } from '../market/need.service.js';
-import { CommentSubject } from './comment.entity.js';
+import { CommentSubject } from './comment.enums.js';
 import { CommentRepository } from './comment.repository.js';
 import type { CommentOnInput } from './dto/comment-on.input.js';
 import type { Comment } from './models/comment.models.js';

@@ -1,6 +1,6 @@
 import { ConnectionArgs, toConnection } from '../../common/graphql/connection.js';
 import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
-import type { CommentSubject } from './comment.entity.js';
+import type { CommentSubject } from './comment.enums.js';
 import type { CommentRepository } from './comment.repository.js';
 import type { CommentConnection } from './models/comment.models.js';
 

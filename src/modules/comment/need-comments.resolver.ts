@@ -3,7 +3,7 @@ import { ConnectionArgs } from '../../common/graphql/connection.js';
 import { Loaders } from '../../common/graphql/decorators.js';
 import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { Need } from '../market/models/market.models.js';
-import { CommentSubject } from './comment.entity.js';
+import { CommentSubject } from './comment.enums.js';
 import { CommentRepository } from './comment.repository.js';
 import { commentsOf } from './comments-connection.js';
 import { CommentConnection } from './models/comment.models.js';

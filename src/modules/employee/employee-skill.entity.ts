@@ -1,3 +1,4 @@
+import { MAX_SKILL_LEVEL, MIN_SKILL_LEVEL } from './employee-limits.js';
 import {
   Check,
   Column,
@@ -10,9 +11,6 @@ import {
 } from 'typeorm';
 import { SkillEntity } from '../skill/skill.entity.js';
 import { EmployeeEntity } from './employee.entity.js';
-
-export const MIN_SKILL_LEVEL = 1;
-export const MAX_SKILL_LEVEL = 5;
 
 @Entity('employee_skill')
 @Check('employee_skill_level_check', `level BETWEEN ${MIN_SKILL_LEVEL} AND ${MAX_SKILL_LEVEL}`)

@@ -1,3 +1,4 @@
+import { MAX_WEEKLY_CAPACITY_HOURS } from './employee-limits.js';
 import {
   Check,
   Column,
@@ -11,8 +12,6 @@ import {
   Unique,
 } from 'typeorm';
 import { TeamEntity } from '../team/team.entity.js';
-
-export const MAX_WEEKLY_CAPACITY_HOURS = 80;
 
 @Entity('employee')
 @Unique('employee_email_key', ['email'])

@@ -14,7 +14,7 @@ import { SetEmployeeSkillsInput } from './dto/set-employee-skills.input.js';
 import { Employee, EmployeeConnection, EmployeeSkill, TeamMembership } from './employee.model.js';
 import { CreateEmployeePayload, SetEmployeeSkillsPayload } from './employee.payloads.js';
 import { EmployeeService } from './employee.service.js';
-import { MAX_TEAMS_PER_EMPLOYEE } from './team-membership.entity.js';
+import { MAX_TEAMS_PER_EMPLOYEE } from './employee-limits.js';
 
 @Resolver(() => Employee)
 export class EmployeeResolver {

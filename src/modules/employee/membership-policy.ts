@@ -1,5 +1,5 @@
 import { TeamRole } from '../team/team-role.js';
-import { MAX_LEADS_PER_TEAM, MAX_TEAMS_PER_EMPLOYEE } from './team-membership.entity.js';
+import { MAX_LEADS_PER_TEAM, MAX_TEAMS_PER_EMPLOYEE } from './employee-limits.js';
 
 /** Where a membership change stands before it is made. */
 export interface MembershipCounts {

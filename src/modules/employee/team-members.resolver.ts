@@ -8,7 +8,7 @@ import { Team } from '../team/team.model.js';
 import { TeamMembersArgs } from './dto/employees.args.js';
 import { Employee, TeamMembershipConnection } from './employee.model.js';
 import { EmployeeService } from './employee.service.js';
-import { MAX_LEADS_PER_TEAM } from './team-membership.entity.js';
+import { MAX_LEADS_PER_TEAM } from './employee-limits.js';
 
 /** A team's side of its memberships: its members, their count and its leads. */
 @Resolver(() => Team)

@@ -12,11 +12,6 @@ import { EmployeeEntity } from './employee.entity.js';
 import { TeamRole } from '../team/team-role.js';
 import { TeamEntity } from '../team/team.entity.js';
 
-/** The most teams one person belongs to (their home team included). */
-export const MAX_TEAMS_PER_EMPLOYEE = 25;
-/** The most leads one team has. */
-export const MAX_LEADS_PER_TEAM = 10;
-
 @Entity('team_membership')
 @Index('team_membership_employee_idx', ['employeeId'])
 export class TeamMembershipEntity {

@@ -5,7 +5,7 @@ import { TeamRole } from '../team/team-role.js';
 import { TeamService } from '../team/team.service.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { AuthService } from '../auth/auth.service.js';
-import { CommentSubject } from '../comment/comment.entity.js';
+import { CommentSubject } from '../comment/comment.enums.js';
 import { CommentService } from '../comment/comment.service.js';
 import { SummaryRefreshService } from '../dashboard/summary-refresh.service.js';
 import { IdeaService } from '../idea/idea.service.js';

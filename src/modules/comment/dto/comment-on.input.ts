@@ -1,7 +1,7 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsEnum, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Trim } from '../../../common/validation/string-transforms.js';
-import { CommentSubject } from '../comment.entity.js';
+import { CommentSubject } from '../comment.enums.js';
 
 @InputType()
 export class CommentOnInput {

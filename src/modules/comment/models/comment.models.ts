@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection } from '../../../common/graphql/connection.js';
-import { CommentSubject } from '../comment.entity.js';
+import { CommentSubject } from '../comment.enums.js';
 
 registerEnumType(CommentSubject, {
   name: 'CommentSubject',

@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { NormalizeEmail, Tidy } from '../../../common/validation/string-transforms.js';
-import { MAX_WEEKLY_CAPACITY_HOURS } from '../employee.entity.js';
+import { MAX_WEEKLY_CAPACITY_HOURS } from '../employee-limits.js';
 import { SkillLevelInput } from './skill-level.input.js';
 
 export const MIN_PASSWORD_LENGTH = 10;

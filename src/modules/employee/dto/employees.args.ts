@@ -12,7 +12,7 @@ import {
 } from 'class-validator';
 import { ConnectionArgs } from '../../../common/graphql/connection.js';
 import { Tidy } from '../../../common/validation/string-transforms.js';
-import { MAX_SKILL_LEVEL, MIN_SKILL_LEVEL } from '../employee-skill.entity.js';
+import { MAX_SKILL_LEVEL, MIN_SKILL_LEVEL } from '../employee-limits.js';
 import { MAX_SKILLS_PER_EMPLOYEE } from './create-employee.input.js';
 
 @InputType()

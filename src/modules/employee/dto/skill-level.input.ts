@@ -1,7 +1,7 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Tidy } from '../../../common/validation/string-transforms.js';
-import { MAX_SKILL_LEVEL, MIN_SKILL_LEVEL } from '../employee-skill.entity.js';
+import { MAX_SKILL_LEVEL, MIN_SKILL_LEVEL } from '../employee-limits.js';
 
 @InputType()
 export class SkillLevelInput {

@@ -1,0 +1,6 @@
+/** What a comment is on. */
+export enum CommentSubject {
+  IDEA = 'IDEA',
+  NEED = 'NEED',
+  INITIATIVE = 'INITIATIVE',
+}
