@@ -12,21 +12,8 @@ import { AccountKind } from '../ledger/ledger.enums.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { normalizeSkillName, tidySkillName } from '../skill/skill-name.js';
 import { SkillService } from '../skill/skill.service.js';
-import type {
-  EndorseIdeaInput,
-  IdeaDecisionInput,
-  IdeaFilter,
-  PledgeToIdeaInput,
-  ProposeIdeaInput,
-  RejectIdeaInput,
-} from './dto/idea.inputs.js';
+import type { EndorseIdeaInput, IdeaFilter, ProposeIdeaInput } from './dto/idea.inputs.js';
 import { ideaChangedTopic, type IdeaChangedEvent } from './idea-events.js';
-import {
-  IdeaFundingService,
-  type ApproveResult,
-  type PledgeResult,
-  type RefundResult,
-} from './idea-funding.service.js';
 import { isProposer, isVisibleIdea, takesEndorsements } from './idea-policy.js';
 import { IdeaSort, IdeaStatus } from './idea.enums.js';
 import { IdeaRepository } from './idea.repository.js';
@@ -43,7 +30,6 @@ export { ideaChangedTopic, type IdeaChangedEvent } from './idea-events.js';
 export class IdeaService {
   constructor(
     private readonly ideas: IdeaRepository,
-    private readonly funding: IdeaFundingService,
     private readonly ledger: LedgerService,
     private readonly skills: SkillService,
     private readonly unitOfWork: UnitOfWork,
@@ -138,26 +124,6 @@ export class IdeaService {
       await this.record(tx, input.endorsed ? 'idea.endorse' : 'idea.unendorse', idea.id);
       return endorsed;
     });
-  }
-
-  /** See IdeaFundingService.pledge (kept here for callers outside the module: the seed). */
-  pledge(input: PledgeToIdeaInput, actor: Actor): Promise<PledgeResult> {
-    return this.funding.pledge(input, actor);
-  }
-
-  /** See IdeaFundingService.approve. */
-  approve(input: IdeaDecisionInput, actor: Actor): Promise<ApproveResult> {
-    return this.funding.approve(input, actor);
-  }
-
-  /** See IdeaFundingService.reject. */
-  reject(input: RejectIdeaInput, actor: Actor): Promise<RefundResult> {
-    return this.funding.reject(input, actor);
-  }
-
-  /** See IdeaFundingService.withdraw. */
-  withdraw(input: IdeaDecisionInput, actor: Actor): Promise<RefundResult> {
-    return this.funding.withdraw(input, actor);
   }
 
   /** The idea, whoever asks (NOT_FOUND if there is none). */

@@ -66,6 +66,12 @@ import { OutcomeMetricService } from './outcome-metric.service.js';
     MeasurementResolver,
     InitiativeAccountResolver,
   ],
-  exports: [InitiativeService, InitiativeEndingHooks],
+  exports: [
+    InitiativeService,
+    MembershipService,
+    MilestoneService,
+    OutcomeMetricService,
+    InitiativeEndingHooks,
+  ],
 })
 export class InitiativeModule {}

@@ -11,14 +11,7 @@ import { CapacityService } from '../employee/capacity.service.js';
 import { AccountKind, TransferKind } from '../ledger/ledger.enums.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import type { Transfer } from '../ledger/models/ledger.models.js';
-import type {
-  AddMilestoneInput,
-  DefineOutcomeMetricInput,
-  FinishInitiativeInput,
-  InitiativeFilter,
-  JoinInitiativeInput,
-  RecordMeasurementInput,
-} from './dto/initiative.inputs.js';
+import type { FinishInitiativeInput, InitiativeFilter } from './dto/initiative.inputs.js';
 import { InitiativeEndingHooks } from './initiative-ending.js';
 import { assertActive } from './initiative-errors.js';
 import { InitiativeChanges } from './initiative-events.js';
@@ -26,17 +19,8 @@ import { canFinish, isOwner } from './initiative-policy.js';
 import { InitiativeStatus } from './initiative.enums.js';
 import { InitiativeRepository, type InitiativeLockMode } from './initiative.repository.js';
 import { MembershipRepository } from './membership.repository.js';
-import { MembershipService } from './membership.service.js';
 import { MetricRepository } from './metric.repository.js';
-import { MilestoneService } from './milestone.service.js';
-import type {
-  Initiative,
-  InitiativeMember,
-  Measurement,
-  Milestone,
-  OutcomeMetric,
-} from './models/initiative.models.js';
-import { OutcomeMetricService } from './outcome-metric.service.js';
+import type { Initiative, OutcomeMetric } from './models/initiative.models.js';
 
 export { initiativeChangedTopic, type InitiativeChangedEvent } from './initiative-events.js';
 
@@ -69,9 +53,6 @@ export class InitiativeService {
     private readonly repository: InitiativeRepository,
     private readonly membershipRepository: MembershipRepository,
     private readonly metricRepository: MetricRepository,
-    private readonly membershipService: MembershipService,
-    private readonly milestoneService: MilestoneService,
-    private readonly outcomeMetricService: OutcomeMetricService,
     private readonly ledger: LedgerService,
     private readonly capacity: CapacityService,
     private readonly endingHooks: InitiativeEndingHooks,
@@ -255,28 +236,6 @@ export class InitiativeService {
     after?: string,
   ): Promise<ConnectionResult<Initiative>> {
     return this.repository.page(filter, first, after);
-  }
-
-  // Work on an initiative, kept here for the modules that call it (the seed): see the services.
-
-  join(input: JoinInitiativeInput, actor: Actor): Promise<InitiativeMember> {
-    return this.membershipService.join(input, actor);
-  }
-
-  addMilestone(input: AddMilestoneInput, actor: Actor): Promise<Milestone> {
-    return this.milestoneService.addMilestone(input, actor);
-  }
-
-  completeMilestone(milestoneId: string, actor: Actor): Promise<Milestone> {
-    return this.milestoneService.completeMilestone(milestoneId, actor);
-  }
-
-  defineMetric(input: DefineOutcomeMetricInput, actor: Actor): Promise<OutcomeMetric> {
-    return this.outcomeMetricService.defineMetric(input, actor);
-  }
-
-  recordMeasurement(input: RecordMeasurementInput, actor: Actor): Promise<Measurement> {
-    return this.outcomeMetricService.recordMeasurement(input, actor);
   }
 
   // Loaders other modules' resolvers use; each is declared next to its SQL, in a repository.

@@ -8,9 +8,12 @@ import { AuthService } from '../auth/auth.service.js';
 import { CommentSubject } from '../comment/comment.enums.js';
 import { CommentService } from '../comment/comment.service.js';
 import { SummaryRefreshService } from '../dashboard/summary-refresh.service.js';
+import { IdeaFundingService } from '../idea/idea-funding.service.js';
 import { IdeaService } from '../idea/idea.service.js';
 import type { MetricDirection } from '../initiative/initiative.enums.js';
-import { InitiativeService } from '../initiative/initiative.service.js';
+import { MembershipService } from '../initiative/membership.service.js';
+import { MilestoneService } from '../initiative/milestone.service.js';
+import { OutcomeMetricService } from '../initiative/outcome-metric.service.js';
 import { BidService } from '../market/bid.service.js';
 import { EngagementService } from '../market/engagement.service.js';
 import { NeedService } from '../market/need.service.js';
@@ -43,7 +46,10 @@ export class SeedService {
     private readonly engagements: EngagementService,
     private readonly auth: AuthService,
     private readonly ideas: IdeaService,
-    private readonly initiatives: InitiativeService,
+    private readonly funding: IdeaFundingService,
+    private readonly memberships: MembershipService,
+    private readonly milestones: MilestoneService,
+    private readonly metrics: OutcomeMetricService,
     private readonly comments: CommentService,
     private readonly summaries: SummaryRefreshService,
   ) {}
@@ -187,7 +193,7 @@ export class SeedService {
         await this.ideas.endorse({ ideaId: idea.id, endorsed: true }, await this.actor(email));
       }
       for (const [lead, team, amount] of demo.pledges ?? []) {
-        await this.ideas.pledge(
+        await this.funding.pledge(
           { ideaId: idea.id, teamId: teamIds.get(team)!, amount },
           await this.actor(lead),
         );
@@ -199,14 +205,14 @@ export class SeedService {
         );
       }
       if (demo.stage === 'APPROVED')
-        await this.ideas.approve({ ideaId: idea.id }, await this.actor(demo.decidedBy!));
+        await this.funding.approve({ ideaId: idea.id }, await this.actor(demo.decidedBy!));
       if (demo.stage === 'REJECTED') {
-        await this.ideas.reject(
+        await this.funding.reject(
           { ideaId: idea.id, reason: demo.reason! },
           await this.actor(demo.decidedBy!),
         );
       }
-      if (demo.stage === 'WITHDRAWN') await this.ideas.withdraw({ ideaId: idea.id }, proposer);
+      if (demo.stage === 'WITHDRAWN') await this.funding.withdraw({ ideaId: idea.id }, proposer);
     }
     await this.seedInitiative(ideaIds.get(DEMO_INITIATIVE.idea)!);
   }
@@ -215,21 +221,18 @@ export class SeedService {
     const idea = await this.ideas.findById(ideaId);
     const initiativeId = idea.initiativeId!;
     for (const [email, hoursPerWeek] of DEMO_INITIATIVE.members) {
-      await this.initiatives.join({ initiativeId, hoursPerWeek }, await this.actor(email));
+      await this.memberships.join({ initiativeId, hoursPerWeek }, await this.actor(email));
     }
     const owner = await this.actor(DEMO_INITIATIVE.members[0][0]);
     const day = 24 * 60 * 60 * 1000;
     for (const [title, done, dueDaysAgo] of DEMO_INITIATIVE.milestones) {
       const dueDate = new Date(Date.now() - dueDaysAgo * day).toISOString().slice(0, 10);
-      const milestone = await this.initiatives.addMilestone(
-        { initiativeId, title, dueDate },
-        owner,
-      );
-      if (done) await this.initiatives.completeMilestone(milestone.id, owner);
+      const milestone = await this.milestones.addMilestone({ initiativeId, title, dueDate }, owner);
+      if (done) await this.milestones.completeMilestone(milestone.id, owner);
     }
     const recorder = await this.actor(DEMO_INITIATIVE.members[1][0]);
     for (const demo of DEMO_INITIATIVE.metrics) {
-      const metric = await this.initiatives.defineMetric(
+      const metric = await this.metrics.defineMetric(
         {
           initiativeId,
           name: demo.name,
@@ -242,7 +245,7 @@ export class SeedService {
       );
       for (const [week, value] of demo.weekly.entries()) {
         const at = new Date(Date.now() - (demo.weekly.length - week) * 7 * day);
-        await this.initiatives.recordMeasurement({ metricId: metric.id, value, at }, recorder);
+        await this.metrics.recordMeasurement({ metricId: metric.id, value, at }, recorder);
       }
     }
     const { need: demoNeed } = DEMO_INITIATIVE;
