@@ -1,7 +1,7 @@
 import { ForbiddenException } from '@nestjs/common';
 import { GraphQLError, parse, Source, visit, type StringValueNode } from 'graphql';
 import { QueryFailedError } from 'typeorm';
-import { conflict } from '../../src/common/errors/domain-error.js';
+import { badInput, conflict } from '../../src/common/errors/domain-error.js';
 import { createGraphQLErrorFormatter } from '../../src/common/errors/format-graphql-error.js';
 
 /** What Apollo hands the formatter for an error thrown inside a resolver. */
@@ -24,6 +24,50 @@ describe(createGraphQLErrorFormatter.name, () => {
       extensions: { code: 'CONFLICT', field: 'input.name' },
     });
     expect(reported).toEqual([]);
+  });
+
+  /** What Apollo hands the formatter for a domain error raised by the root field of `query`. */
+  function fromRootField(query: string, error: Error, path: string[] = ['act']) {
+    const source = new Source(query);
+    const document = parse(source);
+    let field: import('graphql').FieldNode | undefined;
+    visit(document, { Field: (node) => void (field ??= node) });
+    const wrapped = new GraphQLError(error.message, {
+      originalError: error,
+      path,
+      nodes: field ? [field] : [],
+      source,
+    });
+    return sut(wrapped.toJSON(), wrapped).extensions;
+  }
+
+  it("places a service's field under a mutation's input, with the message that names it", () => {
+    const mutation = 'mutation { act(input: { date: "2999-01-01" }) { id } }';
+    expect(fromRootField(mutation, badInput('date', 'date: not in the future'))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.date',
+    });
+    const [formatted, error] = fromResolver(badInput('date', 'date: not in the future'));
+    const rewritten = new GraphQLError(formatted.message, {
+      originalError: error.originalError,
+      path: ['act'],
+      nodes: parse('mutation { act(input: {}) { id } }').definitions.flatMap((d) =>
+        'selectionSet' in d && d.selectionSet ? [d.selectionSet.selections[0]] : [],
+      ) as import('graphql').FieldNode[],
+      source: new Source('mutation { act(input: {}) { id } }'),
+    });
+    expect(sut(rewritten.toJSON(), rewritten).message).toBe('input.date: not in the future');
+  });
+
+  it("leaves a query's argument, a payload field's argument and an input path as they are", () => {
+    expect(fromRootField('query { act(id: "x") { id } }', badInput('id', 'bad'))?.field).toBe('id');
+    expect(
+      fromRootField('mutation { act(input: {}) { id } }', badInput('first', 'bad'), ['act', 'list'])
+        ?.field,
+    ).toBe('first');
+    expect(
+      fromRootField('mutation { act(input: {}) { id } }', badInput('input.title', 'bad'))?.field,
+    ).toBe('input.title');
   });
 
   it('hides SQL and driver text behind a generic message', () => {

@@ -13,9 +13,9 @@ describe(membershipRefusal.name, () => {
     expect(membershipRefusal(room, TeamRole.LEAD)).toBeNull();
   });
 
-  it('refuses a new team to someone already in the most teams, on input.employeeId', () => {
+  it('refuses a new team to someone already in the most teams, on employeeId', () => {
     const full = { ...room, teams: MAX_TEAMS_PER_EMPLOYEE };
-    expect(membershipRefusal(full, TeamRole.MEMBER)?.field).toBe('input.employeeId');
+    expect(membershipRefusal(full, TeamRole.MEMBER)?.field).toBe('employeeId');
   });
 
   it('lets someone in the most teams change their role in one of them', () => {
@@ -23,9 +23,9 @@ describe(membershipRefusal.name, () => {
     expect(membershipRefusal(full, TeamRole.LEAD)).toBeNull();
   });
 
-  it('refuses another lead to a team that has the most, on input.teamId', () => {
+  it('refuses another lead to a team that has the most, on teamId', () => {
     const led = { ...room, leads: MAX_LEADS_PER_TEAM };
-    expect(membershipRefusal(led, TeamRole.LEAD)?.field).toBe('input.teamId');
+    expect(membershipRefusal(led, TeamRole.LEAD)?.field).toBe('teamId');
     expect(membershipRefusal(led, TeamRole.MEMBER)).toBeNull();
   });
 

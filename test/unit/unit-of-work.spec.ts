@@ -187,7 +187,7 @@ describe(UnitOfWork.name, () => {
     expect(transactions.attempts).toHaveLength(2);
   });
 
-  it('refuses the same key with a different request as CONFLICT on input.idempotencyKey', async () => {
+  it('refuses the same key with a different request as CONFLICT on idempotencyKey', async () => {
     await sut.run(allocate('key-1', 100), () =>
       Promise.resolve({ id: 'transfer-1', replayed: false }),
     );
@@ -198,7 +198,7 @@ describe(UnitOfWork.name, () => {
     expect(refusal).toBeInstanceOf(DomainError);
     expect(refusal).toMatchObject({
       code: ErrorCode.CONFLICT,
-      details: { field: 'input.idempotencyKey' },
+      details: { field: 'idempotencyKey' },
     });
     expect(work).not.toHaveBeenCalled();
     expect(transactions.attempts.at(-1)?.outcome).toBe('rolled back');

@@ -41,25 +41,62 @@ function argumentValues(document: DocumentNode): PlacedNode[] {
 }
 
 /** Per query text, once however many errors point into it (Apollo reuses parsed documents). */
+const documentBySource = new WeakMap<Source, DocumentNode | null>();
 const placedBySource = new WeakMap<Source, PlacedNode[]>();
 
 /**
- * What is written in the arguments of the document an error points into. The document is
- * parsed again (Apollo does not hand it to the formatter), and only when something was refused.
+ * The document an error points into, parsed again (Apollo does not hand it to the formatter),
+ * and only when something was refused.
  */
+function documentOf(error: GraphQLError): DocumentNode | null {
+  const source = error.source;
+  if (!source) return null;
+  if (!documentBySource.has(source)) {
+    let document: DocumentNode | null;
+    try {
+      document = parse(source);
+    } catch {
+      document = null;
+    }
+    documentBySource.set(source, document);
+  }
+  return documentBySource.get(source) ?? null;
+}
+
+/** What is written in the arguments of the document an error points into. */
 function argumentValuesOf(error: GraphQLError): PlacedNode[] {
   const source = error.source;
   if (!source) return [];
   let placed = placedBySource.get(source);
   if (!placed) {
-    try {
-      placed = argumentValues(parse(source));
-    } catch {
-      placed = [];
-    }
+    const document = documentOf(error);
+    placed = document ? argumentValues(document) : [];
     placedBySource.set(source, placed);
   }
   return placed;
+}
+
+/**
+ * Where a domain error's field is in the request. Services name the field of the thing they
+ * act on (`amount`, `skills.2`); a mutation takes it as its one `input` argument, so there the
+ * field is `input.amount`. Queries' arguments are the fields themselves (`id`, `first`), and an
+ * error inside a mutation's payload (a nested field's own arguments) is not the input's.
+ */
+function requestField(error: unknown, field: string): string {
+  if (!(error instanceof GraphQLError) || error.path?.length !== 1) return field;
+  if (field === 'input' || field.startsWith('input.')) return field;
+  const start = error.nodes?.[0]?.loc?.start;
+  const operation = documentOf(error)?.definitions.find(
+    (definition) =>
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      start !== undefined &&
+      definition.loc !== undefined &&
+      definition.loc.start <= start &&
+      start < definition.loc.end,
+  );
+  const isMutation =
+    operation?.kind === Kind.OPERATION_DEFINITION && operation.operation === 'mutation';
+  return isMutation ? `input.${field}` : field;
 }
 
 const samePlace = (a: ASTNode, b: ASTNode): boolean =>
@@ -179,7 +216,13 @@ export function createGraphQLErrorFormatter(reportUnexpected: ReportUnexpected) 
 
     if (cause instanceof DomainError) {
       const { field, ...details } = cause.details;
-      return shape(cause.code, cause.message, field, details);
+      if (field === undefined) return shape(cause.code, cause.message, undefined, details);
+      const placed = requestField(error, field);
+      // A message that starts by naming its field names it as the client wrote it.
+      const message = cause.message.startsWith(`${field}: `)
+        ? `${placed}${cause.message.slice(field.length)}`
+        : cause.message;
+      return shape(cause.code, message, placed, details);
     }
     // Refused by the query limits (Apollo re-codes validation errors, so look underneath).
     if (refusedAsTooComplex(error) || TOO_MANY_TOKENS.test(formatted.message)) {

@@ -128,7 +128,7 @@ export class UnitOfWork {
       if (first.operation !== operation || first.requestHash !== requestHash) {
         throw conflict(
           'This idempotencyKey was already used for a different request',
-          'input.idempotencyKey',
+          'idempotencyKey',
         );
       }
       return idempotency.replay(tx, first.response as R);

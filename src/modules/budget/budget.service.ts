@@ -35,7 +35,7 @@ export class BudgetService {
           tx,
           AccountKind.TEAM,
           input.teamId,
-          'input.teamId',
+          'teamId',
         );
         const transfer = await this.ledger.transfer(tx, {
           fromAccountId: await this.ledger.issuanceAccountId(tx),

@@ -42,7 +42,7 @@ export class TeamLedgerResolver {
     @CurrentActor() actor: Actor,
   ): Promise<AllocateCreditsPayload> {
     const transfer = await this.budget.allocateCredits(input, actor);
-    return { transfer, team: await this.teams.findById(input.teamId, 'input.teamId') };
+    return { transfer, team: await this.teams.findById(input.teamId, 'teamId') };
   }
 
   @Query(() => TeamLedger, {

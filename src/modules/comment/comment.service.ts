@@ -48,13 +48,13 @@ export class CommentService {
   private async assertVisible(input: CommentOnInput, actor: Actor): Promise<string> {
     switch (input.subjectType) {
       case CommentSubject.IDEA:
-        await this.ideas.findVisible(input.subjectId, actor, 'input.subjectId');
+        await this.ideas.findVisible(input.subjectId, actor, 'subjectId');
         return 'Idea';
       case CommentSubject.NEED:
-        await this.needs.findById(input.subjectId, 'input.subjectId');
+        await this.needs.findById(input.subjectId, 'subjectId');
         return 'Need';
       case CommentSubject.INITIATIVE:
-        await this.initiatives.findById(input.subjectId, 'input.subjectId');
+        await this.initiatives.findById(input.subjectId, 'subjectId');
         return 'Initiative';
     }
   }

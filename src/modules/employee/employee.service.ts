@@ -44,15 +44,15 @@ export class EmployeeService {
         employee = await this.employees.insert(tx, { ...input, passwordHash });
       } catch (error) {
         if (isConstraintViolation(error, 'employee_email_key')) {
-          throw conflict(`Someone already uses ${input.email}`, 'input.email');
+          throw conflict(`Someone already uses ${input.email}`, 'email');
         }
         if (isConstraintViolation(error, 'employee_home_team_id_fkey')) {
-          throw notFound('Team', 'input.homeTeamId');
+          throw notFound('Team', 'homeTeamId');
         }
         throw error;
       }
       await this.memberships.insertMember(tx, employee.homeTeamId, employee.id);
-      const skills = await this.replaceSkills(tx, employee.id, input.skills, 'input.skills');
+      const skills = await this.replaceSkills(tx, employee.id, input.skills, 'skills');
       await tx.record({
         action: 'employee.create',
         subjectType: 'Employee',
@@ -81,7 +81,7 @@ export class EmployeeService {
     return this.unitOfWork.run({ actor: actorOf(actorId) }, async (tx) => {
       await this.teams.lock(tx, input.teamId);
       const employee = await this.employees.lock(tx, input.employeeId, 'NO KEY UPDATE');
-      if (!employee) throw notFound('Employee', 'input.employeeId');
+      if (!employee) throw notFound('Employee', 'employeeId');
       const now = await this.memberships.standing(tx, input.teamId, input.employeeId);
       const refusal = membershipRefusal(now, input.role);
       if (refusal) throw conflict(refusal.message, refusal.field);
@@ -90,9 +90,9 @@ export class EmployeeService {
         membership = await this.memberships.upsert(tx, input.teamId, input.employeeId, input.role);
       } catch (error) {
         if (isConstraintViolation(error, 'team_membership_team_id_fkey'))
-          throw notFound('Team', 'input.teamId');
+          throw notFound('Team', 'teamId');
         if (isConstraintViolation(error, 'team_membership_employee_id_fkey')) {
-          throw notFound('Employee', 'input.employeeId');
+          throw notFound('Employee', 'employeeId');
         }
         throw error;
       }
@@ -115,8 +115,8 @@ export class EmployeeService {
     return this.unitOfWork.run({ actor: actorOf(actorId) }, async (tx) => {
       // The row lock orders concurrent replacements of one employee's skills.
       const employee = await this.employees.lock(tx, employeeId, 'UPDATE');
-      if (!employee) throw notFound('Employee', 'input.employeeId');
-      const saved = await this.replaceSkills(tx, employeeId, skills, 'input.skills');
+      if (!employee) throw notFound('Employee', 'employeeId');
+      const saved = await this.replaceSkills(tx, employeeId, skills, 'skills');
       await tx.record({
         action: 'employee.setSkills',
         subjectType: 'Employee',

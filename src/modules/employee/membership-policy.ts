@@ -14,7 +14,7 @@ export interface MembershipCounts {
 /** Why a membership change would break a limit: what to say, and on which input field. */
 export interface MembershipRefusal {
   message: string;
-  field: 'input.employeeId' | 'input.teamId';
+  field: 'employeeId' | 'teamId';
 }
 
 /**
@@ -25,13 +25,13 @@ export function membershipRefusal(now: MembershipCounts, role: TeamRole): Member
   if (now.role === null && now.teams >= MAX_TEAMS_PER_EMPLOYEE) {
     return {
       message: `The employee is in ${MAX_TEAMS_PER_EMPLOYEE} teams already, the most anyone may be in`,
-      field: 'input.employeeId',
+      field: 'employeeId',
     };
   }
   if (role === TeamRole.LEAD && now.role !== TeamRole.LEAD && now.leads >= MAX_LEADS_PER_TEAM) {
     return {
       message: `The team has ${MAX_LEADS_PER_TEAM} leads already, the most a team may have`,
-      field: 'input.teamId',
+      field: 'teamId',
     };
   }
   return null;

@@ -88,20 +88,20 @@ export class IdeaFundingService {
       },
       async (tx, idea) => {
         if (idea.status === IdeaStatus.FUNDED)
-          throw conflict('The idea is fully funded already', 'input.amount');
+          throw conflict('The idea is fully funded already', 'amount');
         if (idea.status !== IdeaStatus.SUBMITTED) {
           throw invalidTransition(`The idea is ${idea.status}: it takes no pledges`);
         }
         const missing = idea.fundingGoal - idea.pledgedTotal;
         if (input.amount > missing) {
-          throw conflict(`The idea needs only ${missing} more credits`, 'input.amount');
+          throw conflict(`The idea needs only ${missing} more credits`, 'amount');
         }
         let pledged: Idea;
         try {
           pledged = await this.ideas.addPledged(tx, idea.id, input.amount);
         } catch (error) {
           if (isConstraintViolation(error, 'idea_pledged_within_goal')) {
-            throw conflict('The pledge would pass the funding goal', 'input.amount');
+            throw conflict('The pledge would pass the funding goal', 'amount');
           }
           throw error;
         }
@@ -110,7 +110,7 @@ export class IdeaFundingService {
             tx,
             AccountKind.TEAM,
             input.teamId,
-            'input.teamId',
+            'teamId',
           ),
           toAccountId: idea.escrowAccountId,
           amount: input.amount,
@@ -132,7 +132,7 @@ export class IdeaFundingService {
         if (!pledge) {
           throw conflict(
             `The idea has ${MAX_PLEDGES_PER_IDEA} pledges already, the most it takes`,
-            'input.ideaId',
+            'ideaId',
           );
         }
         await this.record(tx, 'idea.pledge', idea.id, {
@@ -300,7 +300,7 @@ export class IdeaFundingService {
       },
       async (tx) => {
         const idea = await this.ideas.lock(tx, ideaId);
-        if (!idea || !isVisibleIdea(idea, actor)) throw notFound('Idea', 'input.ideaId');
+        if (!idea || !isVisibleIdea(idea, actor)) throw notFound('Idea', 'ideaId');
         announce(tx);
         return work(tx, idea);
       },

@@ -68,7 +68,7 @@ export class IdeaService {
         });
       } catch (error) {
         if (isConstraintViolation(error, 'idea_sponsor_team_id_fkey'))
-          throw notFound('Team', 'input.sponsorTeamId');
+          throw notFound('Team', 'sponsorTeamId');
         throw error;
       }
       await this.ideas.linkSkills(
@@ -166,7 +166,7 @@ export class IdeaService {
   ): Promise<Idea> {
     return this.unitOfWork.run({ actor }, async (tx) => {
       const idea = await this.ideas.lock(tx, ideaId);
-      if (!idea || !isVisibleIdea(idea, actor)) throw notFound('Idea', 'input.ideaId');
+      if (!idea || !isVisibleIdea(idea, actor)) throw notFound('Idea', 'ideaId');
       tx.afterCommit(() =>
         this.pubSub.publish(ideaChangedTopic(ideaId), { ideaId } satisfies IdeaChangedEvent),
       );

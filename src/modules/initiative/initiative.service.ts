@@ -134,7 +134,7 @@ export class InitiativeService {
           tx,
           input.initiativeId,
           'UPDATE',
-          'input.initiativeId',
+          'initiativeId',
         );
         if (!canFinish(actor, initiative, outcome)) {
           throw forbidden(

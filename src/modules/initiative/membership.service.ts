@@ -33,7 +33,7 @@ export class MembershipService {
         tx,
         input.initiativeId,
         'NO KEY UPDATE',
-        'input.initiativeId',
+        'initiativeId',
       );
       assertActive(initiative);
       const current = await this.members.lockCurrentHours(tx, initiative.id, actor.id);
@@ -53,7 +53,7 @@ export class MembershipService {
       if (!joined) {
         throw conflict(
           `The initiative has ${MAX_INITIATIVE_MEMBERS} members already, the most it takes`,
-          'input.initiativeId',
+          'initiativeId',
         );
       }
       await tx.record({
@@ -70,12 +70,7 @@ export class MembershipService {
   /** Leaves an initiative, freeing one's hours. */
   leave(initiativeId: string, actor: Actor): Promise<Initiative> {
     return this.unitOfWork.run({ actor }, async (tx) => {
-      const initiative = await this.initiatives.lock(
-        tx,
-        initiativeId,
-        'SHARE',
-        'input.initiativeId',
-      );
+      const initiative = await this.initiatives.lock(tx, initiativeId, 'SHARE', 'initiativeId');
       const hoursPerWeek = await this.members.leave(tx, initiative.id, actor.id);
       if (hoursPerWeek === undefined)
         throw invalidTransition('You are not a member of this initiative');

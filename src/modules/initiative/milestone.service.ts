@@ -33,7 +33,7 @@ export class MilestoneService {
         tx,
         input.initiativeId,
         'NO KEY UPDATE',
-        'input.initiativeId',
+        'initiativeId',
       );
       if (!isParticipant(actor, initiative))
         throw forbidden("Only the initiative's owner and members plan it");
@@ -46,7 +46,7 @@ export class MilestoneService {
       if (!milestone) {
         throw conflict(
           `The initiative has ${MAX_MILESTONES_PER_INITIATIVE} milestones already, the most it takes`,
-          'input.initiativeId',
+          'initiativeId',
         );
       }
       await tx.record({
@@ -63,7 +63,7 @@ export class MilestoneService {
   completeMilestone(milestoneId: string, actor: Actor): Promise<Milestone> {
     return this.unitOfWork.run({ actor }, async (tx) => {
       const initiativeId = await this.milestones.initiativeIdOf(tx, milestoneId);
-      if (!initiativeId) throw notFound('Milestone', 'input.milestoneId');
+      if (!initiativeId) throw notFound('Milestone', 'milestoneId');
       const initiative = await this.initiatives.lock(tx, initiativeId, 'SHARE');
       if (!isParticipant(actor, initiative))
         throw forbidden("Only the initiative's owner and members complete milestones");

@@ -33,8 +33,8 @@ export class OutcomeMetricService {
   async defineMetric(input: DefineOutcomeMetricInput, actor: Actor): Promise<OutcomeMetric> {
     if (!targetPointsTheRightWay(input)) {
       throw badInput(
-        'input.target',
-        `input.target: with ${input.direction} the target must be ${
+        'target',
+        `target: with ${input.direction} the target must be ${
           input.direction === 'HIGHER_IS_BETTER' ? 'above' : 'below'
         } the baseline`,
       );
@@ -44,7 +44,7 @@ export class OutcomeMetricService {
         tx,
         input.initiativeId,
         'NO KEY UPDATE',
-        'input.initiativeId',
+        'initiativeId',
       );
       if (!isOwner(actor, initiative))
         throw forbidden("Only the initiative's owner defines its outcome metrics");
@@ -65,14 +65,14 @@ export class OutcomeMetricService {
         );
       } catch (error) {
         if (isConstraintViolation(error, 'outcome_metric_name_key')) {
-          throw conflict(`The initiative already has a metric named "${input.name}"`, 'input.name');
+          throw conflict(`The initiative already has a metric named "${input.name}"`, 'name');
         }
         throw error;
       }
       if (!metric) {
         throw conflict(
           `The initiative has ${MAX_METRICS_PER_INITIATIVE} outcome metrics already, the most it takes`,
-          'input.initiativeId',
+          'initiativeId',
         );
       }
       await tx.record({
@@ -93,11 +93,11 @@ export class OutcomeMetricService {
   async recordMeasurement(input: RecordMeasurementInput, actor: Actor): Promise<Measurement> {
     const at = input.at ?? new Date();
     if (!isPlausibleMeasurementTime(at, new Date())) {
-      throw badInput('input.at', 'input.at: a measurement cannot be in the future');
+      throw badInput('at', 'at: a measurement cannot be in the future');
     }
     return this.unitOfWork.run({ actor }, async (tx) => {
       const initiativeId = await this.metrics.initiativeIdOf(tx, input.metricId);
-      if (!initiativeId) throw notFound('Outcome metric', 'input.metricId');
+      if (!initiativeId) throw notFound('Outcome metric', 'metricId');
       const initiative = await this.initiatives.lock(tx, initiativeId, 'SHARE');
       if (!isParticipant(actor, initiative))
         throw forbidden("Only the initiative's members record its measurements");

@@ -89,13 +89,13 @@ export class BidService {
   async place(input: PlaceBidInput, actor: Actor): Promise<Bid> {
     return this.unitOfWork.run({ actor }, async (tx) => {
       // SHARE: the need cannot be closed or change its terms while the bid goes in.
-      const need = await this.needs.lock(tx, input.needId, 'SHARE', 'input.needId');
+      const need = await this.needs.lock(tx, input.needId, 'SHARE', 'needId');
       if (need.status !== NeedStatus.OPEN)
         throw invalidTransition(`The need is ${need.status}: it takes no bids`);
       if (isOnBuyingSide(actor, need)) throw forbidden("You cannot bid on your own team's need");
       const remaining = remainingHoursPerWeek(need);
       if (input.hoursPerWeek > remaining) {
-        throw conflict(`The need has ${remaining} hours a week left to fill`, 'input.hoursPerWeek');
+        throw conflict(`The need has ${remaining} hours a week left to fill`, 'hoursPerWeek');
       }
       const spare = await this.capacity.spareHours(tx, actor.id);
       if (input.hoursPerWeek > spare) {
@@ -115,7 +115,7 @@ export class BidService {
         });
       } catch (error) {
         if (isConstraintViolation(error, 'bid_one_live_per_bidder_key')) {
-          throw conflict('You already have a live bid on this need', 'input.needId');
+          throw conflict('You already have a live bid on this need', 'needId');
         }
         throw error;
       }
@@ -148,7 +148,7 @@ export class BidService {
     const ids = new Set<string>();
     normalized.forEach((name, index) => {
       const id = held.get(name);
-      const field = `input.skills.${index}`;
+      const field = `skills.${index}`;
       if (!id) throw badInput(field, `${field}: "${names[index]}" is not one of your skills`);
       ids.add(id);
     });
@@ -297,13 +297,13 @@ export class BidService {
 
   private async needIdOf(tx: Db, bidId: string): Promise<string> {
     const needId = await this.bids.needIdOf(tx, bidId);
-    if (!needId) throw notFound('Bid', 'input.bidId');
+    if (!needId) throw notFound('Bid', 'bidId');
     return needId;
   }
 
   private async lockBid(tx: Db, bidId: string): Promise<Bid> {
     const bid = await this.bids.lock(tx, bidId);
-    if (!bid) throw notFound('Bid', 'input.bidId');
+    if (!bid) throw notFound('Bid', 'bidId');
     return bid;
   }
 

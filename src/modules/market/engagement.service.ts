@@ -66,7 +66,7 @@ export class EngagementService {
 
   async logTime(input: LogTimeInput, actor: Actor): Promise<LogTimeResult> {
     if (input.date > tomorrow())
-      throw badInput('input.date', 'input.date: work cannot be logged for a future day');
+      throw badInput('date', 'date: work cannot be logged for a future day');
     return this.unitOfWork.run(
       {
         actor,
@@ -92,7 +92,7 @@ export class EngagementService {
   }
 
   private async logNow(tx: Tx, input: LogTimeInput, actor: Actor): Promise<LogTimeResult> {
-    const current = await this.findById(input.engagementId, 'input.engagementId', tx);
+    const current = await this.findById(input.engagementId, 'engagementId', tx);
     // SHARE on the need: closing it waits for hours being logged, and the other way round.
     const need = await this.needs.lock(tx, current.needId, 'SHARE');
     if (!mayLogTime(actor, current))
@@ -104,7 +104,7 @@ export class EngagementService {
     } catch (error) {
       if (isConstraintViolation(error, 'engagement_logged_hours_check')) {
         const left = current.totalHours - current.loggedHours;
-        throw conflict(`Only ${left} hours are left to log on this engagement`, 'input.hours');
+        throw conflict(`Only ${left} hours are left to log on this engagement`, 'hours');
       }
       throw error;
     }

@@ -62,7 +62,7 @@ export class NeedService {
     const names = input.requiredSkills.map((s) => normalizeSkillName(s.name));
     names.forEach((name, index) => {
       if (names.indexOf(name) !== index) {
-        const field = `input.requiredSkills.${index}.name`;
+        const field = `requiredSkills.${index}.name`;
         throw badInput(field, `${field}: "${input.requiredSkills[index].name}" is listed twice`);
       }
     });
@@ -120,17 +120,14 @@ export class NeedService {
     actor: Actor,
   ): Promise<{ kind: BuyerKind; id: string; accountId: string }> {
     if (!!input.buyerTeamId === !!input.buyerInitiativeId) {
-      throw badInput(
-        'input.buyerTeamId',
-        'input.buyerTeamId: give either buyerTeamId or buyerInitiativeId',
-      );
+      throw badInput('buyerTeamId', 'buyerTeamId: give either buyerTeamId or buyerInitiativeId');
     }
     if (input.buyerInitiativeId) {
       const initiative = await this.initiatives.lockForBuying(
         tx,
         input.buyerInitiativeId,
         actor,
-        'input.buyerInitiativeId',
+        'buyerInitiativeId',
       );
       return { kind: BuyerKind.INITIATIVE, id: initiative.id, accountId: initiative.accountId };
     }
@@ -138,12 +135,7 @@ export class NeedService {
     if (!actsForBuyer(actor, { buyerKind: BuyerKind.TEAM, buyerId: teamId })) {
       throw forbidden('Only a lead of the team posts needs for it');
     }
-    const accountId = await this.ledger.accountIdOf(
-      tx,
-      AccountKind.TEAM,
-      teamId,
-      'input.buyerTeamId',
-    );
+    const accountId = await this.ledger.accountIdOf(tx, AccountKind.TEAM, teamId, 'buyerTeamId');
     return { kind: BuyerKind.TEAM, id: teamId, accountId };
   }
 
@@ -168,7 +160,7 @@ export class NeedService {
         },
       },
       async (tx) => {
-        const need = await this.needs.lock(tx, input.needId, 'UPDATE', 'input.needId');
+        const need = await this.needs.lock(tx, input.needId, 'UPDATE', 'needId');
         if (!actsForBuyer(actor, need))
           throw forbidden("Only the buyer's leads can close this need");
         if (need.status !== NeedStatus.OPEN && need.status !== NeedStatus.FILLED) {

@@ -27,7 +27,7 @@ export class TeamService {
         team = await this.repository.insert(tx, input.name, input.purpose);
       } catch (error) {
         if (isConstraintViolation(error, 'team_name_key')) {
-          throw conflict(`A team named "${input.name}" already exists`, 'input.name');
+          throw conflict(`A team named "${input.name}" already exists`, 'name');
         }
         throw error;
       }
@@ -46,7 +46,7 @@ export class TeamService {
    * Locks the team's row (FOR NO KEY UPDATE) until the transaction ends, so that changes to
    * its membership are weighed one after the other; NOT_FOUND (on `field`) if there is none.
    */
-  async lock(tx: Db, teamId: string, field = 'input.teamId'): Promise<void> {
+  async lock(tx: Db, teamId: string, field = 'teamId'): Promise<void> {
     if (!(await this.repository.lock(tx, teamId))) throw notFound('Team', field);
   }
 
