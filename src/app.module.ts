@@ -4,6 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { LoggerModule } from 'nestjs-pino';
 import { DomainErrorHttpFilter, RefusalRecorder } from './common/errors/domain-error.filter.js';
+import { PoolExhaustedHttpFilter } from './common/errors/pool-exhausted.filter.js';
 import { RequestBodyErrorFilter } from './common/errors/request-body-error.filter.js';
 import { graphqlOptions } from './common/graphql/graphql.options.js';
 import { SubscriptionServer } from './common/graphql/subscription-server.js';
@@ -79,6 +80,8 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },
+        // First: global filters are tried last-registered first, and this one catches everything.
+        { provide: APP_FILTER, useClass: PoolExhaustedHttpFilter },
         { provide: APP_FILTER, useClass: DomainErrorHttpFilter },
         { provide: RefusalRecorder, useExisting: SecurityLog },
         SubscriptionServer,

@@ -51,11 +51,16 @@ export class DomainErrorHttpFilter implements ExceptionFilter {
         address: addressOf(request),
       });
     }
-    if (error.details.retryAfterSeconds !== undefined) {
-      response.set('retry-after', String(error.details.retryAfterSeconds));
-    }
-    response
-      .status(HTTP_STATUS[error.code])
-      .json({ error: { code: error.code, message: error.message, ...error.details } });
+    answerDomainError(response, error);
   }
+}
+
+/** A domain error as an HTTP answer: its status, its retry hint, `{ "error": { code, message, … } }`. */
+export function answerDomainError(response: Response, error: DomainError): void {
+  if (error.details.retryAfterSeconds !== undefined) {
+    response.set('retry-after', String(error.details.retryAfterSeconds));
+  }
+  response
+    .status(HTTP_STATUS[error.code])
+    .json({ error: { code: error.code, message: error.message, ...error.details } });
 }
