@@ -47,6 +47,17 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/modules/graphql-ide/page/**/*.js'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        sessionStorage: 'readonly',
+        FormData: 'readonly',
+      },
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

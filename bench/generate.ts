@@ -148,7 +148,7 @@ export async function generateOrganisation(
     await client.query(`CREATE TEMP TABLE t_bid AS
       SELECT d.n, k, gen_random_uuid() AS id, d.id AS need_id, (d.n + 1 + k * 2003) % ${employees} AS bidder_n,
              CASE WHEN d.status = 'CLOSED' THEN greatest(d.hours / 2, 1) ELSE 1 + (d.n + k) % d.hours END AS hours,
-             d.rate - 5 + ((d.n + k) % 3) * 5 AS rate,
+             d.rate - ((d.n + k) % 3) * 5 AS rate, -- at most the need's rate: its ceiling
              CASE WHEN d.status = 'OPEN' THEN 'PENDING' WHEN k = 0 THEN 'ACCEPTED' ELSE 'REJECTED' END AS status,
              d.posted + (k + 1) * interval '1 hour' AS placed
         FROM t_need d CROSS JOIN generate_series(0, ${bidsPerNeed} - 1) k`);
@@ -164,23 +164,29 @@ export async function generateOrganisation(
          FROM t_bid b JOIN t_employee e ON e.n = b.bidder_n`,
     );
 
-    // Engagements of accepted bids: ACTIVE if the need was posted in the last 2 weeks (half
-    // logged), COMPLETED before that (all logged), ENDED for closed needs (one week logged).
+    // Engagements of accepted bids: ACTIVE if the need was posted in the last 2 weeks (half its
+    // weeks logged, of those already over), COMPLETED before that (all logged), ENDED for closed
+    // needs (one week logged). Every logged week holds hours_per_week, approved and paid: a
+    // week holds at most that (weekly timesheets).
     await client.query(`CREATE TEMP TABLE t_engagement AS
       SELECT b.n, gen_random_uuid() AS id, b.id AS bid_id, b.need_id, b.bidder_n, b.hours, d.weeks, greatest(b.rate, 1) AS rate,
              b.hours * d.weeks AS total,
              CASE WHEN d.status = 'CLOSED' THEN 'ENDED' WHEN d.posted > now() - interval '14 days' THEN 'ACTIVE'
                   ELSE 'COMPLETED' END AS status,
-             d.posted + interval '2 hours' AS started, d.escrow_id, d.team_n
+             d.posted + interval '2 hours' AS started, date_trunc('week', d.posted + interval '2 hours')::date AS starts_on,
+             d.escrow_id, d.team_n
         FROM t_bid b JOIN t_need d ON d.n = b.n WHERE b.status = 'ACCEPTED'`);
-    await client.query(`ALTER TABLE t_engagement ADD logged int`);
-    await client.query(`UPDATE t_engagement SET logged = CASE status WHEN 'COMPLETED' THEN total
-      WHEN 'ACTIVE' THEN total / 2 ELSE hours END`);
+    await client.query(`ALTER TABLE t_engagement ADD logged_weeks int, ADD logged int`);
+    await client.query(`UPDATE t_engagement SET logged_weeks = CASE status WHEN 'COMPLETED' THEN weeks
+      WHEN 'ACTIVE' THEN least(weeks / 2, floor(extract(epoch FROM now() - starts_on::timestamptz) / 604800)::int)
+      ELSE 1 END`);
+    await client.query(`UPDATE t_engagement SET logged = hours * logged_weeks`);
     await step(
       'engagements',
       `INSERT INTO engagement (id, bid_id, need_id, employee_id, hours_per_week, weeks, rate_per_hour, total_hours,
-                               logged_hours, status, created_at, finished_at)
+                               logged_hours, status, starts_on, created_at, finished_at)
        SELECT g.id, g.bid_id, g.need_id, e.id, g.hours, g.weeks, g.rate, g.total, g.logged, g.status::engagement_status,
+              g.starts_on,
               g.started, CASE WHEN g.status <> 'ACTIVE' THEN g.started + g.weeks * interval '7 days' END
          FROM t_engagement g JOIN t_employee e ON e.n = g.bidder_n`,
     );
@@ -277,12 +283,13 @@ export async function generateOrganisation(
     );
     await step(
       'outcome metrics',
-      `INSERT INTO outcome_metric (initiative_id, name, unit, baseline, target, direction, created_at)
+      `INSERT INTO outcome_metric (initiative_id, name, unit, baseline, target, direction, created_at, reporter_id)
        SELECT x.id, (ARRAY['Calls taken', 'Minutes per call', 'Satisfaction'])[m],
               (ARRAY['calls/week', 'minutes', 'points of 5'])[m],
               (ARRAY[100, 10, 4.0])[m], (ARRAY[200, 7, 4.8])[m],
-              (ARRAY['HIGHER_IS_BETTER', 'LOWER_IS_BETTER', 'HIGHER_IS_BETTER'])[m]::metric_direction, x.started
-         FROM t_initiative x CROSS JOIN generate_series(1, 3) m`,
+              (ARRAY['HIGHER_IS_BETTER', 'LOWER_IS_BETTER', 'HIGHER_IS_BETTER'])[m]::metric_direction, x.started,
+              i.owner_id
+         FROM t_initiative x JOIN initiative i ON i.id = x.id CROSS JOIN generate_series(1, 3) m`,
     );
     await step(
       'measurements',
@@ -309,11 +316,24 @@ export async function generateOrganisation(
         WHERE g.logged > 0`,
     );
     await step(
+      'timesheets',
+      `INSERT INTO timesheet (engagement_id, week_start, max_hours, approved_hours, review_ends_at, created_at)
+       SELECT g.id, g.starts_on + 7 * w, g.hours, g.hours, (g.starts_on + 7 * w + 12)::timestamptz,
+              (g.starts_on + 7 * w + 2)::timestamptz
+         FROM t_engagement g CROSS JOIN generate_series(0, g.logged_weeks - 1) w`,
+    );
+    // One log a week, on its Wednesday, paid (with the engagement's other weeks) by one transfer.
+    await step(
       'time logs',
-      `INSERT INTO time_log (engagement_id, hours, work_date, note, transfer_id, created_at)
-       SELECT g.id, least(g.logged, 168), (g.started + interval '6 days')::date, 'Work', t.id, g.started + interval '6 days'
-         FROM t_engagement g JOIN transfer t ON t.from_account_id = g.escrow_id AND t.kind = 'TIME_PAYMENT'
-        WHERE g.logged > 0`,
+      `INSERT INTO time_log (engagement_id, timesheet_id, hours, work_date, note, transfer_id, status, payee_team_id,
+                             settled_at, created_at)
+       SELECT g.id, s.id, s.approved_hours, s.week_start + 2, 'Work', t.id, 'APPROVED', t.to_account_owner,
+              g.started + interval '6 days', g.started + interval '6 days'
+         FROM t_engagement g
+         JOIN timesheet s ON s.engagement_id = g.id
+         JOIN (SELECT x.id, x.from_account_id, a.owner_id AS to_account_owner
+                 FROM transfer x JOIN account a ON a.id = x.to_account_id WHERE x.kind = 'TIME_PAYMENT') t
+           ON t.from_account_id = g.escrow_id`,
     );
     await step(
       'transfers: escrow returns',

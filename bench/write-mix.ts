@@ -1,7 +1,8 @@
 /**
  * The write mix: many clients at once, each repeating the market's round trip: an employee
  * bids an hour on another team's need, the buying team's lead accepts it, the employee logs
- * the hour, and the lead pledges a credit to an idea. Every operation is a real mutation over
+ * the hour, the lead approves the week (logged hours are paid only then), and the lead pledges
+ * a credit to an idea. Every operation is a real mutation over
  * HTTP; every answer without errors counts as committed. The invariants are read afterwards.
  */
 import { randomUUID } from 'node:crypto';
@@ -50,15 +51,22 @@ const IDEAS = 2000;
 const MUTATIONS = {
   placeBid: `mutation($input: PlaceBidInput!) { placeBid(input: $input) { bid { id } } }`,
   acceptBid: `mutation($input: AcceptBidInput!) { acceptBid(input: $input) { engagement { id } } }`,
-  logTime: `mutation($input: LogTimeInput!) { logTime(input: $input) { timeLog { hours } } }`,
+  logTime: `mutation($input: LogTimeInput!) { logTime(input: $input) { timeLog { hours } engagement { timesheets { id } } } }`,
+  approveTimesheet: `mutation($input: ApproveTimesheetInput!) { approveTimesheet(input: $input) { timesheet { id } } }`,
   pledgeToIdea: `mutation($input: PledgeToIdeaInput!) { pledgeToIdea(input: $input) { pledge { amount } } }`,
   postNeed: `mutation($input: PostNeedInput!) { postNeed(input: $input) { need { id } } }`,
 };
 type Operation = Exclude<keyof typeof MUTATIONS, 'postNeed'>;
-const OPERATIONS: Operation[] = ['placeBid', 'acceptBid', 'logTime', 'pledgeToIdea'];
+const OPERATIONS: Operation[] = [
+  'placeBid',
+  'acceptBid',
+  'logTime',
+  'approveTimesheet',
+  'pledgeToIdea',
+];
 
 interface Answer {
-  data?: Record<string, Record<string, { id?: string }>>;
+  data?: Record<string, Record<string, { id?: string; timesheets?: { id: string }[] }>>;
   errors?: { extensions?: { code?: string } }[];
 }
 
@@ -230,7 +238,19 @@ export async function runWriteMix(
         });
         const engagementId = accepted?.data?.acceptBid.engagement.id;
         if (engagementId) {
-          await perform('logTime', bidderToken, { engagementId, date: today, hours: 1 });
+          // A 1-hour week: logged today, within the engagement's one week and its limit.
+          const logged = await perform('logTime', bidderToken, {
+            engagementId,
+            date: today,
+            hours: 1,
+          });
+          const week = logged?.data?.logTime.engagement.timesheets?.[0];
+          if (week) {
+            await perform('approveTimesheet', leadToken, {
+              timesheetId: week.id,
+              idempotencyKey: randomUUID(),
+            });
+          }
         }
       }
       await perform('pledgeToIdea', leadToken, {

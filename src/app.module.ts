@@ -8,6 +8,11 @@ import { PoolExhaustedHttpFilter } from './common/errors/pool-exhausted.filter.j
 import { RequestBodyErrorFilter } from './common/errors/request-body-error.filter.js';
 import { graphqlOptions } from './common/graphql/graphql.options.js';
 import { SubscriptionServer } from './common/graphql/subscription-server.js';
+import { ClockModule } from './common/clock/clock.module.js';
+import { GraphQLMetrics } from './common/observability/graphql-metrics.plugin.js';
+import { graphqlTracingPlugin } from './common/observability/graphql-tracing.plugin.js';
+import { ObservabilityModule } from './common/observability/observability.module.js';
+import { Tracing } from './common/observability/tracing.js';
 import { UnitOfWorkModule } from './common/unit-of-work/unit-of-work.module.js';
 import { loggerOptions } from './common/logging/logger.options.js';
 import { InputValidationPipe } from './common/validation/validation.pipe.js';
@@ -21,13 +26,21 @@ import { RateLimits } from './common/rate-limit/rate-limits.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { BudgetModule } from './modules/budget/budget.module.js';
+import { ActorGateModule } from './modules/employee/actor-gate.module.js';
+import { NotificationModule } from './modules/notification/notification.module.js';
 import { EmployeeModule } from './modules/employee/employee.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { JobsModule } from './modules/jobs/jobs.module.js';
 import { MarketModule } from './modules/market/market.module.js';
+import { TeamArchiveModule } from './modules/team-archive/team-archive.module.js';
+import { LeaversModule } from './modules/leavers/leavers.module.js';
+import { ProvisioningModule } from './modules/provisioning/provisioning.module.js';
 import { InitiativeModule } from './modules/initiative/initiative.module.js';
 import { IdeaModule } from './modules/idea/idea.module.js';
 import { CommentModule } from './modules/comment/comment.module.js';
+import { RevisionModule } from './modules/revision/revision.module.js';
 import { DashboardModule } from './modules/dashboard/dashboard.module.js';
+import { GraphqlIdeModule } from './modules/graphql-ide/graphql-ide.module.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { PubSubModule } from './common/pubsub/pubsub.module.js';
 import { SeedModule } from './modules/seed/seed.module.js';
@@ -49,19 +62,35 @@ export class AppModule {
           poolSize: config.databasePoolSize,
           poolTimeoutMs: config.databasePoolTimeoutMs,
           applicationName: config.databaseApplicationName,
+          readReplica: config.readReplica,
         }),
+        ObservabilityModule.forRoot(config),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule, AuditModule],
-          inject: [RateLimits, AuthService, SecurityLog],
-          useFactory: (rateLimits: RateLimits, auth: AuthService, securityLog: SecurityLog) =>
+          inject: [RateLimits, AuthService, SecurityLog, GraphQLMetrics, Tracing],
+          useFactory: (
+            rateLimits: RateLimits,
+            auth: AuthService,
+            securityLog: SecurityLog,
+            metrics: GraphQLMetrics,
+            tracing: Tracing,
+          ) =>
             graphqlOptions(config, {
               rateLimits,
               rateLimitSubject: (authorization) => auth.subjectOf(authorization),
               recordRefusal: (refusal) => securityLog.refused(refusal),
+              observability: [
+                ...(tracing.tracer ? [graphqlTracingPlugin(tracing.tracer)] : []),
+                ...(config.metrics.enabled ? [metrics.plugin()] : []),
+              ],
             }),
         }),
+        ClockModule,
         UnitOfWorkModule,
+        ActorGateModule,
+        NotificationModule,
+        JobsModule.forRoot(databaseUrl),
         PubSubModule,
         SkillModule,
         TeamModule,
@@ -69,10 +98,15 @@ export class AppModule {
         AuthModule,
         BudgetModule,
         MarketModule,
+        TeamArchiveModule,
+        LeaversModule,
+        ProvisioningModule,
         InitiativeModule,
         IdeaModule,
         CommentModule,
+        RevisionModule,
         DashboardModule,
+        GraphqlIdeModule,
         AuditModule,
         AuditLogModule,
         HealthModule,

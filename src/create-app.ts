@@ -6,6 +6,7 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import { pinoHttp } from 'pino-http';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { ReadRouting } from './database/read-routing.js';
 import { StatementCounter } from './database/statement-counter.js';
 import { httpLogOptions } from './common/logging/logger.options.js';
 import { RateLimits } from './common/rate-limit/rate-limits.js';
@@ -31,8 +32,20 @@ export async function createApp(
   app.use(app.get(RateLimits).addressMiddleware());
   // Security headers on every route (the dashboard page loads only its own scripts and styles).
   app.use(helmet());
-  app.useBodyParser('json', { limit: '1mb' });
-  if (config.sqlStatementHeader)
-    app.use((_req: unknown, _res: unknown, next: () => void) => StatementCounter.run(next));
+  // SCIM clients send application/scim+json (RFC 7644 §3.1).
+  app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/scim+json'] });
+  // With a replica, each request reads from the primary until it is declared read-only (README,
+  // "Read replica"). Without one there is nothing to route (and no AsyncLocalStorage to pay for).
+  if (config.readReplica) {
+    app.use((_req: unknown, _res: unknown, next: () => void) => ReadRouting.run(next));
+  }
+  // Each request's scope: its statements counted for the header and for metrics, its id and
+  // span for tracing (AsyncLocalStorage: on Node 20 and 22 it turns on promise hooks, so only
+  // when something reads it).
+  if (config.sqlStatementHeader || config.metrics.enabled || config.tracing) {
+    app.use((req: { id?: unknown }, _res: unknown, next: () => void) =>
+      StatementCounter.run(next, typeof req.id === 'string' ? req.id : undefined),
+    );
+  }
   return app;
 }

@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { Factory, TEST_PASSWORD, unique, type Person } from './support/factories.js';
 import { codes, startTestApp, TEST_JWT_SECRET, type TestApp } from './support/test-app.js';
+import { until } from './support/poll.js';
 
 describe('Sign-in and authorisation', () => {
   let sut: TestApp;
@@ -59,6 +60,21 @@ describe('Sign-in and authorisation', () => {
     for (const token of [expired, forged, foreign, 'not-a-jwt']) {
       expect(codes(await sut.gql(ME, {}, token))).toEqual(['UNAUTHENTICATED']);
     }
+  });
+
+  it('refuses a token from the moment it expires, though it was verified (and remembered) before', async () => {
+    const jwt = new JwtService();
+    const { issuer, audience } = sut.config.jwt;
+    const token = jwt.sign(
+      { exp: Math.floor(Date.now() / 1000) + 2 },
+      { secret: TEST_JWT_SECRET, issuer, audience, subject: member.employee.id },
+    );
+    expect((await sut.gql(ME, {}, token)).data!.me.id).toBe(member.employee.id);
+    await until(
+      'the token is refused',
+      async () => codes(await sut.gql(ME, {}, token)).includes('UNAUTHENTICATED'),
+      10,
+    );
   });
 
   it('refuses a valid token for someone who does not exist', async () => {

@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { Clock } from '../src/common/clock/clock.js';
 import { SummaryRefreshService } from '../src/modules/dashboard/summary-refresh.service.js';
 import type { TeamEntity } from '../src/modules/team/team.entity.js';
 import { Factory, type Person } from './support/factories.js';
@@ -8,6 +10,7 @@ import { codes, startTestApp, type GraphQLResponse, type TestApp } from './suppo
 
 const today = () => new Date().toISOString().slice(0, 10);
 const LONG_AGO = { from: '2001-01-01', to: '2001-12-31' };
+const DAY = 24 * 60 * 60 * 1000;
 
 describe('Dashboards', () => {
   let sut: TestApp;
@@ -45,7 +48,8 @@ describe('Dashboards', () => {
       const owner3 = await factory.person();
 
       // A: 1 000 funded 600 / 400; two metrics (HIGHER at 50 %, LOWER at 20 %), 1 of 4 milestones,
-      // two members besides the owner, and a need it paid 40 into escrow for, 3 hours logged.
+      // two members besides the owner, and a need it paid 40 into escrow for (4 hours in its one
+      // week), 3 hours logged.
       ids.a = await ideas.initiative(owner, sponsor, lead, [
         { lead, team: sponsor, amount: 600 },
         { lead: funderLead, team: funder, amount: 400 },
@@ -66,9 +70,16 @@ describe('Dashboards', () => {
         );
       const calls = await define('Calls', 100, 200, 'HIGHER_IS_BETTER');
       const wait = await define('Wait minutes', 10, 5, 'LOWER_IS_BETTER');
-      expectOk(await record(calls, 150, '2026-02-02T00:00:00Z'));
-      expectOk(await record(calls, 120, '2026-01-05T00:00:00Z')); // older: not the latest
-      expectOk(await record(wait, 9, '2026-02-02T00:00:00Z'));
+      // Readings of the first and fifth week after the start, a month on (the service's clock
+      // moved, no sleeping): a reading may not be dated ahead of now, nor before the start.
+      const clock = jest.spyOn(sut.app.get(Clock), 'now');
+      const started = Date.now();
+      clock.mockImplementation(() => new Date(started + 40 * DAY));
+      const week = (n: number) => new Date(started + (7 * n + 1) * DAY).toISOString();
+      expectOk(await record(calls, 150, week(4)));
+      expectOk(await record(calls, 120, week(0))); // older: not the latest
+      expectOk(await record(wait, 9, week(4)));
+      clock.mockRestore();
       const members = [await factory.person(), await factory.person()];
       for (const [member, hours] of [
         [members[0], 3],
@@ -99,14 +110,14 @@ describe('Dashboards', () => {
         ),
       );
       const post = await sut.gql(
-        `mutation($id: ID!) { postNeed(input: { buyerInitiativeId: $id, title: "Help", hoursPerWeek: 2, weeks: 2, ratePerHour: 10 }) { need { id } } }`,
+        `mutation($id: ID!) { postNeed(input: { buyerInitiativeId: $id, title: "Help", hoursPerWeek: 4, weeks: 1, ratePerHour: 10 }) { need { id } } }`,
         { id: ids.a },
         owner.token,
       );
       const worker = await factory.person();
       const engagement = await market.engage(
         owner,
-        await market.bid(worker, post.data!.postNeed.need.id, 2, 10),
+        await market.bid(worker, post.data!.postNeed.need.id, 4, 10),
       );
       expectOk(await market.logTime(worker, engagement, 3));
 
@@ -133,7 +144,7 @@ describe('Dashboards', () => {
         await record(
           metric.data!.defineOutcomeMetric.metric.id,
           20,
-          '2026-02-02T00:00:00Z',
+          new Date().toISOString(),
           owner3,
         ),
       );
@@ -315,10 +326,11 @@ describe('Dashboards', () => {
           factory.person({ weeklyCapacityHours, skills: [{ name: skill, level: 3 }] }),
         ),
       );
+      // Bids ask 10, 14 and 20 an hour: at most the needs' rate.
       const requires = {
         requiredSkills: [{ name: skill, minLevel: 1 }],
         weeks: 1,
-        ratePerHour: 10,
+        ratePerHour: 20,
       };
       const filled = await market.postNeed(lead, team, { ...requires, hoursPerWeek: 4 });
       await market.engage(lead, await market.bid(holders[0], filled, 2, 10));
@@ -421,30 +433,22 @@ describe('Dashboards', () => {
       team = await factory.team({ credits: 1_000 });
       member = await factory.person({ team });
       const lead = await factory.person({ team, leads: [team] });
-      // Earned 30: the member works 3 hours at 10 on another team's need.
+      // Earned 30: the member works 3 hours at 10 on another team's need, and the week is approved.
       const other = await market.buyer();
       const theirs = await market.postNeed(other.lead, other.team, {
         hoursPerWeek: 3,
         weeks: 1,
         ratePerHour: 10,
       });
-      expectOk(
-        await market.logTime(
-          member,
-          await market.engage(other.lead, await market.bid(member, theirs, 3, 10)),
-          3,
-        ),
-      );
-      // Spent 5: 10 into escrow for its own need, 5 back when it closes after one hour.
+      const work = await market.engage(other.lead, await market.bid(member, theirs, 3, 10));
+      expectOk(await market.logTime(member, work, 3));
+      expect(await market.approveWeek(other.lead, work)).toBe(30);
+      // Spent 5: 10 into escrow for its own need, 5 paid for one approved hour, 5 back when it closes.
       const ours = await market.postNeed(lead, team, { hoursPerWeek: 2, weeks: 1, ratePerHour: 5 });
       const worker = await factory.person();
-      expectOk(
-        await market.logTime(
-          worker,
-          await market.engage(lead, await market.bid(worker, ours, 2, 5)),
-          1,
-        ),
-      );
+      const bought = await market.engage(lead, await market.bid(worker, ours, 2, 5));
+      expectOk(await market.logTime(worker, bought, 1));
+      expect(await market.approveWeek(lead, bought)).toBe(5);
       expectOk(await market.close(lead, ours));
       // Pledged 200 and refunded 200: the idea is withdrawn.
       const proposer = await factory.person();
@@ -547,11 +551,11 @@ describe('Dashboards', () => {
       const [header, row, ...rest] = (await csv.text()).trim().split('\n');
       // Text quoted, numbers not.
       expect(header).toBe(
-        '"team","period_from","period_to","allocated","earned","spent","pledged","refunded","net","balance_now"',
+        '"team","period_from","period_to","allocated","earned","spent","pledged","refunded","net","balance_now","hours_pending","hours_disputed","hours_paid","hours_refunded","hours_bought_under_review"',
       );
       expect(row).toMatch(
         new RegExp(
-          `^"${team.name}","\\d{4}-\\d{2}-\\d{2}","\\d{4}-\\d{2}-\\d{2}",1000,30,5,200,200,1025,1025$`,
+          `^"${team.name}","\\d{4}-\\d{2}-\\d{2}","\\d{4}-\\d{2}-\\d{2}",1000,30,5,200,200,1025,1025(,\\d+){5}$`,
         ),
       );
       expect(rest).toEqual([]);

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/create-app.js';
 import { startTestApp, testConfig, type TestApp } from './support/test-app.js';
@@ -104,6 +105,12 @@ describe('GET /health', () => {
       await admin.query(`CREATE DATABASE ${database}`);
       const databaseUrl = new URL(process.env.TEST_DATABASE_URL!);
       databaseUrl.pathname = `/${database}`;
+      // The job queue refuses to start without its schema (the rest of the service starts on an
+      // empty database): pg-boss's own plan installs it, as migrations/…-JobQueue.ts does.
+      const installer = new pg.Client({ connectionString: databaseUrl.href });
+      await installer.connect();
+      await installer.query(PgBoss.getConstructionPlans('pgboss'));
+      await installer.end();
       app = await createApp(testConfig({ DASHBOARD_REFRESH_SECONDS: '0' }), databaseUrl.href);
       await app.listen(0, '127.0.0.1');
       const address = app.getHttpServer().address();

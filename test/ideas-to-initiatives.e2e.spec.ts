@@ -1,7 +1,11 @@
+import { jest } from '@jest/globals';
+import { Clock } from '../src/common/clock/clock.js';
 import { Factory, LedgerProbe, type Person } from './support/factories.js';
 import { Ideas } from './support/ideas.js';
-import { expectOk, Market } from './support/market.js';
+import { ACCEPT_DISPUTE, expectOk, Market } from './support/market.js';
 import { codes, startTestApp, type TestApp } from './support/test-app.js';
+
+const DAY = 24 * 60 * 60 * 1000;
 
 describe('From idea to initiative', () => {
   let sut: TestApp;
@@ -128,17 +132,27 @@ describe('From idea to initiative', () => {
       'CAPACITY_EXCEEDED',
     ]);
 
-    // Milestones and outcome metrics, with measurements.
-    const milestone = async (title: string) =>
+    // Milestones and outcome metrics, with measurements. A milestone is completed by the owner
+    // or the member it is assigned to.
+    const milestone = async (title: string, by: Person, assigneeId?: string) =>
       (
         await sut.gql(
-          `mutation($id: ID!, $title: String!) { addMilestone(input: { initiativeId: $id, title: $title }) { milestone { id } } }`,
-          { id: initiativeId, title },
-          ana.token,
+          `mutation($id: ID!, $title: String!, $assignee: ID) { addMilestone(input: { initiativeId: $id, title: $title, assigneeId: $assignee }) { milestone { id } } }`,
+          { id: initiativeId, title, assignee: assigneeId },
+          by.token,
         )
       ).data!.addMilestone.milestone.id as string;
-    const pilot = await milestone('Pilot with five agents');
-    await milestone('Open to all callers');
+    const pilot = await milestone('Pilot with five agents', sam, lena.employee.id);
+    const openToAll = await milestone('Open to all callers', ana);
+    expect(
+      codes(
+        await sut.gql(
+          `mutation($id: ID!) { completeMilestone(input: { milestoneId: $id }) { milestone { completedAt } } }`,
+          { id: openToAll },
+          lena.token,
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
     expectOk(
       await sut.gql(
         `mutation($id: ID!) { completeMilestone(input: { milestoneId: $id }) { milestone { completedAt } } }`,
@@ -179,28 +193,41 @@ describe('From idea to initiative', () => {
         sam.token,
       )
     ).data!.defineOutcomeMetric.metric.id;
+    // The owner hands "Calls taken" to Ana: she and the owner record it, nobody else.
+    expectOk(
+      await sut.gql(
+        `mutation($input: SetMetricReporterInput!) { setMetricReporter(input: $input) { metric { id } } }`,
+        { input: { metricId: calls, reporterId: ana.employee.id } },
+        sam.token,
+      ),
+    );
+    // A month on (the service's clock moved, no sleeping), readings of the first and second week.
+    const clock = jest.spyOn(sut.app.get(Clock), 'now');
+    const started = Date.now();
+    clock.mockImplementation(() => new Date(started + 30 * DAY));
+    const week = (n: number) => new Date(started + (7 * n + 1) * DAY).toISOString();
     const record = `mutation($id: ID!, $value: Float!, $at: DateTime) { recordMeasurement(input: { metricId: $id, value: $value, at: $at }) { measurement { value } } }`;
-    expectOk(
-      await sut.gql(record, { id: calls, value: 180, at: '2026-10-01T00:00:00Z' }, ana.token),
-    );
-    expectOk(
-      await sut.gql(record, { id: calls, value: 300, at: '2026-10-08T00:00:00Z' }, lena.token),
-    );
-    expectOk(
-      await sut.gql(record, { id: minutes, value: 10.5, at: '2026-10-08T00:00:00Z' }, sam.token),
-    );
+    expectOk(await sut.gql(record, { id: calls, value: 180, at: week(0) }, ana.token));
+    expect(
+      codes(await sut.gql(record, { id: calls, value: 300, at: week(1) }, lena.token)),
+    ).toEqual(['FORBIDDEN']);
+    expectOk(await sut.gql(record, { id: calls, value: 300, at: week(1) }, ana.token));
+    expectOk(await sut.gql(record, { id: minutes, value: 10.5, at: week(1) }, sam.token));
+    clock.mockRestore();
 
     // The initiative buys help on the market with its own budget, its owner acting as buyer.
     const helper = await factory.person();
     const post = await sut.gql(
-      `mutation($id: ID!) { postNeed(input: { buyerInitiativeId: $id, title: "Call scripts for odd questions", hoursPerWeek: 2, weeks: 2, ratePerHour: 25 }) { need { id buyer { ... on Initiative { id } } } } }`,
+      `mutation($id: ID!) { postNeed(input: { buyerInitiativeId: $id, title: "Call scripts for odd questions", hoursPerWeek: 4, weeks: 1, ratePerHour: 25 }) { need { id buyer { ... on Initiative { id } } } } }`,
       { id: initiativeId },
       sam.token,
     );
     expect(post.data!.postNeed.need.buyer).toEqual({ id: initiativeId });
     const needId = post.data!.postNeed.need.id;
-    const engagementId = await market.engage(sam, await market.bid(helper, needId, 2, 25)); // 100 into escrow
-    expectOk(await market.logTime(helper, engagementId, 3)); // 75 paid to the helper's team
+    const engagementId = await market.engage(sam, await market.bid(helper, needId, 4, 25)); // 100 into escrow
+    expectOk(await market.logTime(helper, engagementId, 3));
+    // The owner, acting as buyer, approves the week: 75 paid to the helper's team.
+    expect(await market.approveWeek(sam, engagementId)).toBe(75);
     expect(await probe.sumOfBalances()).toBe(0);
 
     const view = await sut.gql(
@@ -422,6 +449,7 @@ describe('From idea to initiative', () => {
       await market.bid(worker, post.data!.postNeed.need.id, 1, 1),
     );
     expectOk(await market.logTime(worker, engagementId, 1));
+    expect(await market.approveWeek(owner, engagementId)).toBe(1);
 
     const done = await sut.gql(
       `mutation($id: ID!) { completeInitiative(input: { initiativeId: $id }) { refunds { amount } } }`,
@@ -434,6 +462,54 @@ describe('From idea to initiative', () => {
     const balances = await Promise.all(teams.map((team) => probe.teamBalance(team.id)));
     expect(balances.reduce((a, b) => a + b, 0)).toBe(29);
     expect([...balances].sort((a, b) => a - b)).toEqual([9, 10, 10]);
+    expect(await probe.sumOfBalances()).toBe(0);
+  });
+
+  it('returns hours refunded after the initiative ended to its funders: an ended initiative holds nothing', async () => {
+    const teams = await Promise.all([1, 2].map(() => factory.team({ credits: 1_000 })));
+    const leads = await Promise.all(teams.map((team) => factory.person({ team, leads: [team] })));
+    const owner = await factory.person();
+    const initiativeId = await ideas.initiative(owner, teams[0], leads[0], [
+      { lead: leads[0], team: teams[0], amount: 300 },
+      { lead: leads[1], team: teams[1], amount: 100 },
+    ]);
+    const post = await sut.gql(
+      `mutation($id: ID!) { postNeed(input: { buyerInitiativeId: $id, title: "Two hours", hoursPerWeek: 2, weeks: 1, ratePerHour: 20 }) { need { id } } }`,
+      { id: initiativeId },
+      owner.token,
+    );
+    const worker = await factory.person();
+    const engagementId = await market.engage(
+      owner,
+      await market.bid(worker, post.data!.postNeed.need.id, 2, 20),
+    );
+    expectOk(await market.logTime(worker, engagementId, 2)); // 40 under review
+    // It completes while the hours are under review: 360 back now, 40 kept in the need's escrow.
+    const done = await sut.gql(
+      `mutation($id: ID!) { completeInitiative(input: { initiativeId: $id }) { refunds { amount } } }`,
+      { id: initiativeId },
+      owner.token,
+    );
+    expect(done.data!.completeInitiative.refunds).toEqual([{ amount: 270 }, { amount: 90 }]);
+    // The owner disputes the week and the worker concedes: the 40 go back to the funders, 3:1.
+    const week = await market.week(owner, engagementId);
+    const disputed = await market.disputeTimesheet(owner, week.id);
+    expectOk(disputed);
+    expectOk(
+      await sut.gql(
+        ACCEPT_DISPUTE,
+        { input: { disputeId: disputed.data!.disputeTimesheet.dispute.id } },
+        worker.token,
+      ),
+    );
+    const initiative = await sut.gql(
+      `query($id: ID!) { initiative(id: $id) { status balance } }`,
+      { id: initiativeId },
+      owner.token,
+    );
+    expect(initiative.data!.initiative).toEqual({ status: 'COMPLETED', balance: 0 });
+    expect(await probe.teamBalance(teams[0].id)).toBe(1_000 - 300 + 270 + 30);
+    expect(await probe.teamBalance(teams[1].id)).toBe(1_000 - 100 + 90 + 10);
     expect(await probe.sumOfBalances()).toBe(0);
   });
 

@@ -1,98 +1,127 @@
+import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { Clock } from '../src/common/clock/clock.js';
 import { Factory, LedgerProbe, type Person } from './support/factories.js';
 import { Market, expectOk } from './support/market.js';
+import { ownDatabase, type OwnDatabase } from './support/own-database.js';
 import { codes, startTestApp, type TestApp } from './support/test-app.js';
 
+/** Its own database: the whole path moves the service's clock a week on. */
 describe('The internal market', () => {
+  let database: OwnDatabase;
   let sut: TestApp;
   let factory: Factory;
   let market: Market;
   let probe: LedgerProbe;
 
   beforeAll(async () => {
-    sut = await startTestApp();
+    database = await ownDatabase();
+    sut = await startTestApp({}, database.url);
     factory = new Factory(sut);
     market = new Market(sut, factory);
     probe = new LedgerProbe(sut.dataSource);
   });
-  afterAll(() => sut.close());
+  afterAll(async () => {
+    await sut.close();
+    await database.drop();
+  });
 
-  it('runs the whole path: post, bid, accept, log time, and the books balance', async () => {
-    const { team: buyer, lead } = await market.buyer(5_000);
-    const supplier = await factory.team();
-    const worker = await factory.person({
-      team: supplier,
-      skills: [{ name: 'Copywriting', level: 4 }],
-    });
+  it('runs the whole path: post, bid, accept, log time week by week, approve, and the books balance', async () => {
+    // Accepted on a Wednesday; the second week is a week on (the clock moved, no sleeping).
+    let now = new Date('2026-03-04T12:00:00Z');
+    const clock = jest.spyOn(sut.app.get(Clock), 'now').mockImplementation(() => now);
+    try {
+      const { team: buyer, lead } = await market.buyer(5_000);
+      const supplier = await factory.team();
+      const worker = await factory.person({
+        team: supplier,
+        skills: [{ name: 'Copywriting', level: 4 }],
+      });
 
-    const needId = await market.postNeed(lead, buyer, {
-      hoursPerWeek: 3,
-      weeks: 2,
-      ratePerHour: 50,
-      requiredSkills: [{ name: 'copywriting', minLevel: 3 }],
-    });
-    const bidId = await market.bid(worker, needId, 3, 40, ['Copywriting']);
+      const needId = await market.postNeed(lead, buyer, {
+        hoursPerWeek: 3,
+        weeks: 2,
+        ratePerHour: 50,
+        requiredSkills: [{ name: 'copywriting', minLevel: 3 }],
+      });
+      const bidId = await market.bid(worker, needId, 3, 40, ['Copywriting']);
 
-    const accepted = await market.accept(lead, bidId);
-    expectOk(accepted);
-    // 3 h/week × 2 weeks × 40 credits asked = 240 into escrow.
-    expect(accepted.data!.acceptBid).toMatchObject({
-      bid: { status: 'ACCEPTED' },
-      engagement: { status: 'ACTIVE', totalHours: 6, loggedHours: 0 },
-      need: {
-        status: 'FILLED',
-        acceptedHoursPerWeek: 3,
-        remainingHoursPerWeek: 0,
-        escrowBalance: 240,
-      },
-      transfer: { amount: 240, kind: 'ESCROW_DEPOSIT' },
-    });
-    expect(await probe.teamBalance(buyer.id)).toBe(4_760);
-    const engagementId = accepted.data!.acceptBid.engagement.id;
-
-    const first = await market.logTime(worker, engagementId, 4);
-    expect(first.data!.logTime).toMatchObject({
-      timeLog: { hours: 4, amount: 160 },
-      engagement: { status: 'ACTIVE', loggedHours: 4, remainingHours: 2, paid: 160 },
-    });
-    const last = await market.logTime(worker, engagementId, 2);
-    expect(last.data!.logTime.engagement).toMatchObject({
-      status: 'COMPLETED',
-      loggedHours: 6,
-      paid: 240,
-    });
-
-    expect(await probe.teamBalance(buyer.id)).toBe(4_760);
-    expect(await probe.teamBalance(supplier.id)).toBe(240);
-    expect(await probe.sumOfBalances()).toBe(0);
-    expect(await probe.accountsOutOfBalance()).toEqual([]);
-    const books = await sut.gql(
-      `query($buyer: ID!, $supplier: ID!) {
-        buyer: teamLedger(teamId: $buyer) { balance earned spent }
-        supplier: teamLedger(teamId: $supplier) { balance earned spent entries(first: 2) { nodes { kind change } } }
-        need(id: "${needId}") { escrowBalance status }
-      }`,
-      { buyer: buyer.id, supplier: supplier.id },
-      lead.token,
-    );
-    expect(books.data).toEqual({
-      buyer: { balance: 4_760, earned: 0, spent: 240 },
-      supplier: {
-        balance: 240,
-        earned: 240,
-        spent: 0,
-        entries: {
-          nodes: [
-            { kind: 'TIME_PAYMENT', change: 80 },
-            { kind: 'TIME_PAYMENT', change: 160 },
-          ],
+      const accepted = await market.accept(lead, bidId);
+      expectOk(accepted);
+      // 3 h/week × 2 weeks × 40 credits asked = 240 into escrow.
+      expect(accepted.data!.acceptBid).toMatchObject({
+        bid: { status: 'ACCEPTED' },
+        engagement: { status: 'ACTIVE', totalHours: 6, loggedHours: 0 },
+        need: {
+          status: 'FILLED',
+          acceptedHoursPerWeek: 3,
+          remainingHoursPerWeek: 0,
+          escrowBalance: 240,
         },
-      },
-      need: { escrowBalance: 0, status: 'FILLED' },
-    });
-    // The worker's hours are free again once the engagement is complete.
-    const me = await sut.gql(`{ me { committedHoursPerWeek } }`, {}, worker.token);
-    expect(me.data!.me.committedHoursPerWeek).toBe(0);
+        transfer: { amount: 240, kind: 'ESCROW_DEPOSIT' },
+      });
+      expect(await probe.teamBalance(buyer.id)).toBe(4_760);
+      const engagementId = accepted.data!.acceptBid.engagement.id;
+
+      // A week holds 3 hours; logged hours wait for the buyer's approval.
+      expect(codes(await market.logTime(worker, engagementId, 4))).toEqual(['CONFLICT']);
+      const first = await market.logTime(worker, engagementId, 3);
+      expect(first.data!.logTime).toMatchObject({
+        timeLog: { hours: 3, amount: 120 },
+        engagement: { status: 'ACTIVE', loggedHours: 3, remainingHours: 3, paid: 0 },
+      });
+      expect(await probe.teamBalance(supplier.id)).toBe(0);
+      expect(await market.approveWeek(lead, engagementId)).toBe(120);
+      expect(await probe.teamBalance(supplier.id)).toBe(120);
+
+      now = new Date('2026-03-11T12:00:00Z');
+      expectOk(await market.logTime(worker, engagementId, 1));
+      expect(await market.approveWeek(lead, engagementId)).toBe(40);
+      const last = await market.logTime(worker, engagementId, 2);
+      expect(last.data!.logTime.engagement).toMatchObject({
+        status: 'COMPLETED',
+        loggedHours: 6,
+        paid: 160,
+      });
+      expect(await market.approveWeek(lead, engagementId)).toBe(80);
+
+      expect(await probe.teamBalance(buyer.id)).toBe(4_760);
+      expect(await probe.teamBalance(supplier.id)).toBe(240);
+      expect(await probe.sumOfBalances()).toBe(0);
+      expect(await probe.accountsOutOfBalance()).toEqual([]);
+      const books = await sut.gql(
+        `query($buyer: ID!, $supplier: ID!) {
+          buyer: teamLedger(teamId: $buyer) { balance earned spent }
+          supplier: teamLedger(teamId: $supplier) { balance earned spent entries(first: 3) { nodes { kind change } } }
+          need(id: "${needId}") { escrowBalance status }
+          engagement(id: "${engagementId}") { paid }
+        }`,
+        { buyer: buyer.id, supplier: supplier.id },
+        lead.token,
+      );
+      expect(books.data).toEqual({
+        buyer: { balance: 4_760, earned: 0, spent: 240 },
+        supplier: {
+          balance: 240,
+          earned: 240,
+          spent: 0,
+          entries: {
+            nodes: [
+              { kind: 'TIME_PAYMENT', change: 80 },
+              { kind: 'TIME_PAYMENT', change: 40 },
+              { kind: 'TIME_PAYMENT', change: 120 },
+            ],
+          },
+        },
+        need: { escrowBalance: 0, status: 'FILLED' },
+        engagement: { paid: 240 },
+      });
+      // The worker's hours are free again once the engagement is complete.
+      const me = await sut.gql(`{ me { committedHoursPerWeek } }`, {}, worker.token);
+      expect(me.data!.me.committedHoursPerWeek).toBe(0);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   describe('refusals change nothing', () => {
@@ -267,14 +296,15 @@ describe('The internal market', () => {
         field: 'input.hours',
       });
       expect(codes(await market.logTime(lead, engagementId, 1))).toEqual(['FORBIDDEN']);
-      expectOk(await market.logTime(worker, engagementId, 2));
-      expect(codes(await market.logTime(worker, engagementId, 1))).toEqual(['INVALID_TRANSITION']);
+      // A future day, while the engagement still takes hours (once complete, it takes none).
       const future = await sut.gql(
         `mutation($id: ID!) { logTime(input: { engagementId: $id, hours: 1, date: "2999-01-01" }) { timeLog { id } } }`,
         { id: engagementId },
         worker.token,
       );
       expect(future.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.date' });
+      expectOk(await market.logTime(worker, engagementId, 2));
+      expect(codes(await market.logTime(worker, engagementId, 1))).toEqual(['INVALID_TRANSITION']);
     });
   });
 
@@ -290,7 +320,8 @@ describe('The internal market', () => {
       });
       const engagementId = await market.engage(lead, await market.bid(worker, needId, 4)); // 80 in escrow
       const pending = await market.bid(waiting, needId, 2);
-      expectOk(await market.logTime(worker, engagementId, 3)); // 30 paid out
+      expectOk(await market.logTime(worker, engagementId, 3));
+      expect(await market.approveWeek(lead, engagementId)).toBe(30); // 30 paid out
       const key = randomUUID();
       const closed = await market.close(lead, needId, key);
       expect(closed.data!.closeNeed).toMatchObject({

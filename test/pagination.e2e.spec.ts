@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { REFRESH_SUMMARIES_JOB } from '../src/modules/dashboard/summary-refresh.service.js';
+import { JobQueue } from '../src/modules/jobs/job-queue.service.js';
 import type { TeamEntity } from '../src/modules/team/team.entity.js';
 import { Factory, type Person } from './support/factories.js';
 import { Ideas } from './support/ideas.js';
@@ -175,7 +177,8 @@ describe('Cursor pagination', () => {
   });
   describe('a cursor on every list that takes one', () => {
     const people: Record<'admin' | 'owner' | 'worker' | 'lead', Person> = {} as never;
-    const ids: Record<'idea' | 'initiative' | 'need' | 'engagement' | 'team', string> = {} as never;
+    const ids: Record<'idea' | 'initiative' | 'need' | 'openNeed' | 'engagement' | 'team', string> =
+      {} as never;
 
     /** Something on every list, so that each hands out a cursor of its own. */
     beforeAll(async () => {
@@ -200,8 +203,9 @@ describe('Cursor pagination', () => {
       expectOk(metric);
       expectOk(
         await sut.gql(
-          `mutation($id: ID!) { recordMeasurement(input: { metricId: $id, value: 4, at: "2026-01-31T09:00:00.123Z" }) { measurement { at } } }`,
-          { id: metric.data!.defineOutcomeMetric.metric.id },
+          `mutation($id: ID!, $at: DateTime!) { recordMeasurement(input: { metricId: $id, value: 4, at: $at }) { measurement { at } } }`,
+          // Since the initiative started (a reading may not be older), with milliseconds.
+          { id: metric.data!.defineOutcomeMetric.metric.id, at: new Date().toISOString() },
           people.owner.token,
         ),
       );
@@ -211,9 +215,25 @@ describe('Cursor pagination', () => {
         people.owner.token,
       );
       expectOk(initiativeNeed);
+      ids.openNeed = initiativeNeed.data!.postNeed.need.id;
       ids.need = await market.postNeed(people.lead, sponsor);
       ids.engagement = await market.engage(people.lead, await market.bid(people.worker, ids.need));
       expectOk(await market.logTime(people.worker, ids.engagement, 1));
+      const weeks = await sut.gql(
+        `query($id: ID!) { engagement(id: $id) { timesheets { id } } }`,
+        { id: ids.engagement },
+        people.lead.token,
+      );
+      expectOk(weeks);
+      expectOk(
+        await sut.gql(
+          `mutation($id: ID!) { disputeTimesheet(input: { timesheetId: $id, reason: "Not done" }) { dispute { id } } }`,
+          { id: weeks.data!.engagement.timesheets[0].id },
+          people.lead.token,
+        ),
+      );
+      // A job for the admin's list of jobs (enqueued only: this app runs no workers).
+      expect(await sut.app.get(JobQueue).runNow(REFRESH_SUMMARIES_JOB)).toEqual(expect.any(String));
       for (const [subjectType, subjectId] of [
         ['IDEA', ids.idea],
         ['INITIATIVE', ids.initiative],
@@ -227,12 +247,59 @@ describe('Cursor pagination', () => {
           ),
         );
       }
+      // An edit of everything that keeps revisions.
+      const edits: [string, Record<string, unknown>, Person][] = [
+        [
+          `editIdea(input: { ideaId: "${ids.idea}", title: "Edited" }) { idea { id } }`,
+          {},
+          people.owner,
+        ],
+        [
+          `editNeed(input: { needId: "${ids.openNeed}", title: "Edited" }) { need { id } }`,
+          {},
+          people.owner,
+        ],
+        [
+          `editOutcomeMetric(input: { metricId: "${metric.data!.defineOutcomeMetric.metric.id}", target: 20 }) { metric { id } }`,
+          {},
+          people.owner,
+        ],
+      ];
+      const milestone = await sut.gql(
+        `mutation($id: ID!) { addMilestone(input: { initiativeId: $id, title: "Plan" }) { milestone { id } } }`,
+        { id: ids.initiative },
+        people.owner.token,
+      );
+      expectOk(milestone);
+      edits.push([
+        `editMilestone(input: { milestoneId: "${milestone.data!.addMilestone.milestone.id}", title: "Edited" }) { milestone { id } }`,
+        {},
+        people.owner,
+      ]);
+      const comments = await sut.gql(
+        `query($id: ID!) { idea(id: $id) { comments(first: 1) { nodes { id } } } }`,
+        { id: ids.idea },
+        people.owner.token,
+      );
+      expectOk(comments);
+      edits.push([
+        `editComment(input: { commentId: "${comments.data!.idea.comments.nodes[0].id}", body: "Noted, edited" }) { comment { id } }`,
+        {},
+        people.owner,
+      ]);
+      for (const [mutation, variables, who] of edits) {
+        expectOk(await sut.gql(`mutation { ${mutation} }`, variables, who.token));
+      }
     });
 
     const PAGE = '(first: 1, after: $after) { pageInfo { endCursor } }';
     /** Each list, the sort columns its cursor holds, who reads it, and how. */
     const LISTS: { list: string; keys: Key[]; as: keyof typeof people; query: string }[] = [
       { list: 'auditLog', keys: ['bigint'], as: 'admin', query: `auditLog${PAGE}` },
+      { list: 'disputes', keys: ['bigint'], as: 'admin', query: `disputes${PAGE}` },
+      { list: 'jobs', keys: ['timestamp', 'uuid'], as: 'admin', query: `jobs${PAGE}` },
+      // The owner's inbox: the pledges and comments on their idea told them.
+      { list: 'notifications', keys: ['bigint'], as: 'owner', query: `notifications${PAGE}` },
       { list: 'employees', keys: ['text', 'uuid'], as: 'admin', query: `employees${PAGE}` },
       { list: 'skills', keys: ['text', 'uuid'], as: 'admin', query: `skills${PAGE}` },
       { list: 'teams', keys: ['text', 'uuid'], as: 'admin', query: `teams${PAGE}` },
@@ -268,6 +335,19 @@ describe('Cursor pagination', () => {
         as: 'owner',
         query: `initiativeOutcomes(sort: STARTED_AT, first: 1, after: $after) { initiatives { pageInfo { endCursor } } }`,
       },
+      {
+        list: 'InitiativeOutcomes.initiatives',
+        keys: ['double', 'bigint'],
+        as: 'owner',
+        query: `initiativeOutcomes { initiatives${PAGE} }`,
+      },
+      {
+        list: 'ledgerAccounts',
+        keys: ['text', 'timestamp', 'uuid'],
+        as: 'admin',
+        query: `ledgerAccounts${PAGE}`,
+      },
+      { list: 'ledgerTransfers', keys: ['bigint'], as: 'admin', query: `ledgerTransfers${PAGE}` },
       { list: 'needs', keys: ['bigint'], as: 'owner', query: `needs${PAGE}` },
       { list: 'Employee.bids', keys: ['bigint'], as: 'worker', query: `me { bids${PAGE} }` },
       {
@@ -301,6 +381,36 @@ describe('Cursor pagination', () => {
         query: `initiative(id: $initiative) { needs${PAGE} }`,
       },
       { list: 'Need.bids', keys: ['bigint'], as: 'lead', query: `need(id: $need) { bids${PAGE} }` },
+      {
+        list: 'Idea.revisions',
+        keys: ['bigint'],
+        as: 'owner',
+        query: `idea(id: $idea) { revisions${PAGE} }`,
+      },
+      {
+        list: 'Need.revisions',
+        keys: ['bigint'],
+        as: 'owner',
+        query: `need(id: $openNeed) { revisions${PAGE} }`,
+      },
+      {
+        list: 'Comment.revisions',
+        keys: ['bigint'],
+        as: 'owner',
+        query: `idea(id: $idea) { comments(first: 1) { nodes { revisions${PAGE} } } }`,
+      },
+      {
+        list: 'Milestone.revisions',
+        keys: ['bigint'],
+        as: 'owner',
+        query: `initiative(id: $initiative) { milestones { revisions${PAGE} } }`,
+      },
+      {
+        list: 'OutcomeMetric.revisions',
+        keys: ['bigint'],
+        as: 'owner',
+        query: `initiative(id: $initiative) { metrics { revisions${PAGE} } }`,
+      },
       {
         list: 'Need.comments',
         keys: ['bigint'],
@@ -357,7 +467,8 @@ describe('Cursor pagination', () => {
       for (const line of schema.split('\n')) {
         type = /^type (\w+)/.exec(line)?.[1] ?? type;
         field = /^ {2}(\w+)\($/.exec(line)?.[1] ?? field;
-        if (/^ {4}after: String$/.test(line))
+        // Deprecated paging arguments still page (initiativeOutcomes(first, after)).
+        if (/^ {4}after: String( @deprecated\(.*\))?$/.test(line))
           fields.add(type === 'Query' ? field : `${type}.${field}`);
       }
       expect([...fields].sort()).toEqual([...new Set(LISTS.map(({ list }) => list))].sort());

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Factory, LedgerProbe, TEST_PASSWORD, unique, type Person } from './support/factories.js';
 import { codes, startTestApp, type TestApp } from './support/test-app.js';
+import { AuthService } from '../src/modules/auth/auth.service.js';
 
 describe('People, teams and skills', () => {
   let sut: TestApp;
@@ -138,6 +139,9 @@ describe('People, teams and skills', () => {
       { input: { teamId: team.id, employeeId: person.employee.id, role: 'LEAD' } },
       admin.token,
     );
+    // The new role ends their sessions: they sign in again to act as a lead.
+    expect(codes(await sut.gql(`{ me { id } }`, {}, person.token))).toEqual(['UNAUTHENTICATED']);
+    person.token = (await sut.app.get(AuthService).tokenFor(person.employee.id)).token;
     const view = await sut.gql(
       `query($id: ID!) { team(id: $id) { memberCount leads { id } members { totalCount nodes { role employee { id } } } } }`,
       { id: team.id },

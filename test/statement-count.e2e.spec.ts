@@ -1,7 +1,8 @@
 import { STATEMENT_COUNT_HEADER } from '../src/common/graphql/statement-count.plugin.js';
 import type { TeamEntity } from '../src/modules/team/team.entity.js';
 import { Factory, type Person } from './support/factories.js';
-import { Market } from './support/market.js';
+import { Ideas } from './support/ideas.js';
+import { expectOk, Market } from './support/market.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const NESTED_NEEDS = `query($team: ID!, $first: Int!) {
@@ -27,8 +28,18 @@ const NESTED_NEEDS = `query($team: ID!, $first: Int!) {
   }
 }`;
 
+const INITIATIVE = `query($id: ID!) {
+  initiative(id: $id) {
+    id title status budget
+    owner { name }
+    members { hoursPerWeek employee { name } }
+    metrics { name unit baseline target latest { value at } }
+  }
+}`;
+
 describe('SQL statements per request (no N+1)', () => {
   let sut: TestApp;
+  let factory: Factory;
   let lead: Person;
   let team: TeamEntity;
 
@@ -37,7 +48,7 @@ describe('SQL statements per request (no N+1)', () => {
     // costs about 36 000, past the default budget: this spec counts statements, so it lifts
     // the budget (query-limits.e2e.spec.ts covers the cost limit).
     sut = await startTestApp({ GRAPHQL_MAX_COST: '50000' });
-    const factory = new Factory(sut);
+    factory = new Factory(sut);
     const market = new Market(sut, factory);
     ({ team, lead } = await market.buyer());
     const skills = [
@@ -60,19 +71,31 @@ describe('SQL statements per request (no N+1)', () => {
   });
   afterAll(() => sut.close());
 
+  /**
+   * One query's answer and statements, in steady state: the caller's earlier request left their
+   * actor in the ActorCache (actor-cache.e2e.spec.ts), as under load.
+   */
+  async function counted(query: string, variables: Record<string, unknown>, token: string) {
+    const send = () =>
+      fetch(`${sut.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+    await send();
+    const response = await send();
+    const body = (await response.json()) as { data: any; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    return { data: body.data, statements: Number(response.headers.get(STATEMENT_COUNT_HEADER)) };
+  }
+
   async function statementsFor(
     first: number,
   ): Promise<{ statements: number; needs: number; bids: number }> {
-    const response = await fetch(`${sut.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${lead.token}` },
-      body: JSON.stringify({ query: NESTED_NEEDS, variables: { team: team.id, first } }),
-    });
-    const body = (await response.json()) as { data: any; errors?: unknown };
-    expect(body.errors).toBeUndefined();
-    const needs = body.data.needs.edges;
+    const { data, statements } = await counted(NESTED_NEEDS, { team: team.id, first }, lead.token);
+    const needs = data.needs.edges;
     return {
-      statements: Number(response.headers.get(STATEMENT_COUNT_HEADER)),
+      statements,
       needs: needs.length,
       bids: needs.reduce((sum: number, edge: any) => sum + edge.node.bids.nodes.length, 0),
     };
@@ -86,5 +109,45 @@ describe('SQL statements per request (no N+1)', () => {
     expect(fifty.statements).toBe(five.statements);
     expect(five.statements).toBeGreaterThan(0);
     expect(five.statements).toBeLessThanOrEqual(16);
+  });
+
+  it('answers initiative(id) → owner, members → employee, metrics → latest in 3 statements', async () => {
+    const ideas = new Ideas(sut);
+    const owner = await factory.person({ team });
+    const initiativeId = await ideas.initiative(owner, team, lead, [{ lead, team, amount: 100 }]);
+    for (const member of [await factory.person(), await factory.person()]) {
+      expectOk(
+        await sut.gql(
+          `mutation($id: ID!) { joinInitiative(input: { initiativeId: $id, hoursPerWeek: 1 }) { membership { hoursPerWeek } } }`,
+          { id: initiativeId },
+          member.token,
+        ),
+      );
+    }
+    for (const name of ['Calls', 'Minutes', 'Tickets']) {
+      const metric = await sut.gql(
+        `mutation($id: ID!, $name: String!) { defineOutcomeMetric(input: { initiativeId: $id, name: $name, baseline: 0, target: 3, direction: HIGHER_IS_BETTER }) { metric { id } } }`,
+        { id: initiativeId, name },
+        owner.token,
+      );
+      expectOk(metric);
+      if (name === 'Tickets') continue;
+      expectOk(
+        await sut.gql(
+          `mutation($id: ID!) { recordMeasurement(input: { metricId: $id, value: 2 }) { measurement { id } } }`,
+          { id: metric.data!.defineOutcomeMetric.metric.id },
+          owner.token,
+        ),
+      );
+    }
+    const { data, statements } = await counted(INITIATIVE, { id: initiativeId }, lead.token);
+    expect(data.initiative.owner.name).toBe(owner.employee.name);
+    expect(data.initiative.members).toHaveLength(3);
+    expect(data.initiative.members.every((m: any) => typeof m.employee.name === 'string')).toBe(
+      true,
+    );
+    expect(data.initiative.metrics.map((m: any) => m.latest?.value ?? null)).toEqual([2, 2, null]);
+    expect(typeof data.initiative.metrics[0].latest.at).toBe('string');
+    expect(statements).toBeLessThanOrEqual(3);
   });
 });

@@ -51,7 +51,7 @@ export const isPublishedSecret = (secret: string): boolean =>
 export const SIGNING_SECRET_FILE = 'jwt.secret';
 
 /** Variables whose values never appear in messages. */
-const SECRET_VARIABLES = new Set(['JWT_SECRET']);
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'METRICS_TOKEN']);
 
 /** A value as a message may show it: secrets hidden, passwords in URLs masked. */
 function shown(name: string, value: unknown): string {
@@ -169,6 +169,17 @@ class EnvironmentVariables {
   @Max(200)
   DB_POOL_SIZE = 10;
 
+  /**
+   * How long a query (not a mutation or a subscription event) may act on an actor read by an
+   * earlier request of this instance, in ms; 0 reads the actor afresh for every request. Any
+   * change committed on this instance, and any ended session on any instance, drops it sooner.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  ACTOR_CACHE_MS = 1_000;
+
   /** How long a request waits for a pooled connection before it is refused (SERVICE_UNAVAILABLE). */
   @Transform(toInt)
   @IsInt()
@@ -181,6 +192,30 @@ class EnvironmentVariables {
     message: 'DB_APPLICATION_NAME must be 1–63 printable ASCII characters',
   })
   DB_APPLICATION_NAME = 'market-based-dynamics';
+
+  /**
+   * A streaming replica of DATABASE_URL for reads that may be a little stale (dashboards,
+   * exports, read-only lists); unset: every read goes to the primary.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'DATABASE_READ_URL must be a postgres:// or postgresql:// URL',
+  })
+  DATABASE_READ_URL?: string;
+
+  /** The replica serves reads only while it is at most this far behind the primary. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_READ_MAX_LAG_MS = 5_000;
+
+  /** How often each instance measures the replica's lag (and whether it answers at all). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  DATABASE_READ_CHECK_INTERVAL_MS = 1_000;
 
   @ValidateIf((env: EnvironmentVariables) => env.NODE_ENV === 'production' || !!env.JWT_SECRET)
   @IsString({ message: 'JWT_SECRET is required in production' })
@@ -218,6 +253,82 @@ class EnvironmentVariables {
   @Min(0)
   @Max(86_400)
   DASHBOARD_REFRESH_SECONDS = 60;
+
+  /**
+   * Days after a week ends during which the buyer may dispute its hours. At least 2: hours may
+   * still be logged on the Monday after the week, and the buyer must see them before they pay.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(60)
+  TIMESHEET_REVIEW_DAYS = 5;
+
+  /**
+   * Which attribute of a SCIM user names their home team: an attribute of the enterprise
+   * extension (department by default) or a core one such as title.
+   */
+  @IsIn(['department', 'division', 'organization', 'costCenter'])
+  SCIM_HOME_TEAM_ATTRIBUTE: 'department' | 'division' | 'organization' | 'costCenter' =
+    'department';
+
+  /** The team (by name) a SCIM user joins when their home-team attribute is absent. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  SCIM_DEFAULT_TEAM?: string;
+
+  /** smtp(s)://user:pass@host:port of the mail relay for e-mail digests; unset: no e-mail. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must start with smtp:// or smtps://' })
+  SMTP_URL?: string;
+
+  /** The From of the service's e-mails. */
+  @IsString()
+  @MaxLength(200)
+  MAIL_FROM = 'Market Based Dynamics <no-reply@localhost>';
+
+  /** Where people reach the service, for links in e-mails (default: http://localhost:PORT). */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL?: string;
+
+  /** When the daily digests go out (cron, UTC). */
+  @IsString()
+  @MaxLength(100)
+  DIGEST_CRON = '0 7 * * *';
+
+  /** How often the job queue pays weeks whose review window ended (0: never, e.g. in tests). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  TIMESHEET_SWEEP_SECONDS = 60;
+  /** Run queued and scheduled jobs in this instance (every instance can still enqueue them). */
+  @IsIn(['true', 'false'])
+  JOBS_WORKERS: 'true' | 'false' = 'true';
+
+  /** Connections of the job queue's own pool (polling, completion, maintenance). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  JOBS_POOL_SIZE = 2;
+
+  /** How often an idle worker looks for due jobs (pg-boss refuses less than 500 ms). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(600_000)
+  JOBS_POLL_INTERVAL_MS = 2_000;
+
+  /** How often expired jobs (a worker that died mid-job) are put back for retry. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  JOBS_MAINTENANCE_INTERVAL_SECONDS = 60;
 
   /** Introspection (and field suggestions in errors): on by default outside production. */
   @IsOptional()
@@ -281,6 +392,49 @@ class EnvironmentVariables {
   @IsString({ message: 'OIDC_AUDIENCE is required with OIDC_ISSUER' })
   @MinLength(1)
   OIDC_AUDIENCE?: string;
+
+  /**
+   * Set: Prometheus metrics at /metrics on PORT, for requests bearing this token (or on
+   * METRICS_PORT, where it is asked for too). Neither set: nothing is served or collected.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters long' })
+  @MaxLength(512)
+  @Matches(/^\S+$/, { message: 'METRICS_TOKEN must not contain whitespace' })
+  METRICS_TOKEN?: string;
+
+  /** Set: /metrics is served on this port of its own (and not on PORT); 0 picks a free one. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** The interface METRICS_PORT listens on: this machine only unless told otherwise. */
+  @IsString()
+  @MinLength(1)
+  METRICS_HOST = '127.0.0.1';
+
+  /** Set (e.g. http://collector:4318): OpenTelemetry traces are sent there over OTLP/HTTP. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, {
+    message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL',
+  })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** `service.name` of the traces. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  OTEL_SERVICE_NAME = 'market-based-dynamics';
+
+  /** The share of new traces sampled (0–1); a caller's `traceparent` decision is followed. */
+  @Matches(/^(0(\.\d+)?|1(\.0+)?)$/, {
+    message: 'OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1',
+  })
+  OTEL_TRACES_SAMPLER_ARG = '1';
 }
 
 export interface AppConfig {
@@ -295,7 +449,15 @@ export interface AppConfig {
   readonly embeddedDatabasePort: number;
   readonly databasePoolSize: number;
   readonly databasePoolTimeoutMs: number;
+  /** ACTOR_CACHE_MS: how long a query may reuse an actor read by an earlier request. */
+  readonly actorCacheMs: number;
   readonly databaseApplicationName: string;
+  /** Set: reads that may be stale go to this streaming replica while it keeps up (README). */
+  readonly readReplica?: {
+    readonly url: string;
+    readonly maxLagMs: number;
+    readonly checkIntervalMs: number;
+  };
   readonly jwt: {
     readonly secret: string;
     readonly ttlSeconds: number;
@@ -309,6 +471,32 @@ export interface AppConfig {
   readonly sqlStatementHeader: boolean;
   /** How often market statistics are recomputed; 0: only on demand. */
   readonly dashboardRefreshSeconds: number;
+  /** Days after a week ends during which the buyer may dispute its hours (then they are paid). */
+  readonly timesheetReviewDays: number;
+  /** Seconds between runs of the timesheet sweep job (0: none). */
+  readonly timesheetSweepSeconds: number;
+  readonly mail: {
+    /** The relay; undefined: e-mail is off (inboxes only). */
+    readonly smtpUrl?: string;
+    readonly from: string;
+    /** Base of links in e-mails, without a trailing slash. */
+    readonly publicUrl: string;
+    readonly digestCron: string;
+  };
+  readonly scim: {
+    /** The enterprise-extension attribute naming a provisioned person's home team. */
+    readonly homeTeamAttribute: 'department' | 'division' | 'organization' | 'costCenter';
+    /** The team (by name) for people whose home-team attribute is absent; none: refused. */
+    readonly defaultTeam?: string;
+  };
+  readonly jobs: {
+    /** This instance works jobs (polls, runs handlers, schedules, expires dead workers' jobs). */
+    readonly workers: boolean;
+    readonly poolSize: number;
+    readonly pollIntervalMs: number;
+    /** Also the longest an expired job waits, past its expiry, to be retried. */
+    readonly maintenanceIntervalSeconds: number;
+  };
   readonly graphql: {
     /** Introspection on, and field suggestions in validation errors. */
     readonly introspection: boolean;
@@ -331,6 +519,23 @@ export interface AppConfig {
   readonly trustProxy: boolean | number | string;
   /** Set: bearer tokens from this identity provider are accepted too, matched by e-mail. */
   readonly oidc?: { readonly issuer: string; readonly jwksUrl: string; readonly audience: string };
+  /** Prometheus metrics: kept and served only when a token or a port of their own is set. */
+  readonly metrics: {
+    readonly enabled: boolean;
+    /** Asked of every scrape as `Authorization: Bearer <token>`. */
+    readonly token?: string;
+    /** Served on this port (on `host`) rather than at PORT's /metrics. */
+    readonly port?: number;
+    readonly host: string;
+  };
+  /** OpenTelemetry tracing: on only with an OTLP endpoint. */
+  readonly tracing?: {
+    /** Where spans are sent (OTLP/HTTP; `/v1/traces` is appended). */
+    readonly endpoint: string;
+    readonly serviceName: string;
+    /** The share of new traces sampled, 0–1. */
+    readonly sampleRatio: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -360,12 +565,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.NODE_ENV === '') problems.push('NODE_ENV="": set development, test or production');
   problems.push(...secretProblems(vars.JWT_SECRET, vars.NODE_ENV));
   const trustProxy = parseTrustProxy(vars.TRUST_PROXY, vars.NODE_ENV, problems);
+  // The lag is measured once per interval: a limit below it could never be told apart.
+  if (
+    vars.DATABASE_READ_URL &&
+    vars.DATABASE_READ_MAX_LAG_MS < vars.DATABASE_READ_CHECK_INTERVAL_MS
+  ) {
+    problems.push(
+      `DATABASE_READ_MAX_LAG_MS=${vars.DATABASE_READ_MAX_LAG_MS}: must be at least ` +
+        `DATABASE_READ_CHECK_INTERVAL_MS (${vars.DATABASE_READ_CHECK_INTERVAL_MS}), how often the lag is measured`,
+    );
+  }
   // In production, the identity provider's keys must come over TLS.
   for (const name of ['OIDC_ISSUER', 'OIDC_JWKS_URL'] as const) {
     const value = vars[name];
     if (vars.NODE_ENV === 'production' && value?.startsWith('http://')) {
       problems.push(`${name}=${JSON.stringify(value)}: must be an https URL in production`);
     }
+  }
+  if (
+    vars.METRICS_PORT !== undefined &&
+    vars.METRICS_PORT !== 0 &&
+    vars.METRICS_PORT === vars.PORT
+  ) {
+    problems.push(`METRICS_PORT=${vars.METRICS_PORT}: must differ from PORT`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const seedDemo = vars.SEED_DEMO ? vars.SEED_DEMO === 'true' : !vars.DATABASE_URL;
@@ -380,7 +602,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedDatabasePort: vars.EMBEDDED_DB_PORT,
     databasePoolSize: vars.DB_POOL_SIZE,
     databasePoolTimeoutMs: vars.DB_POOL_TIMEOUT_MS,
+    actorCacheMs: vars.ACTOR_CACHE_MS,
     databaseApplicationName: vars.DB_APPLICATION_NAME,
+    readReplica: vars.DATABASE_READ_URL
+      ? {
+          url: vars.DATABASE_READ_URL,
+          maxLagMs: vars.DATABASE_READ_MAX_LAG_MS,
+          checkIntervalMs: vars.DATABASE_READ_CHECK_INTERVAL_MS,
+        }
+      : undefined,
     jwt: {
       secret: vars.JWT_SECRET ?? developmentSigningSecret(vars.DATA_DIR),
       ttlSeconds: vars.JWT_TTL_SECONDS,
@@ -393,6 +623,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? vars.SQL_STATEMENT_HEADER === 'true'
       : vars.NODE_ENV !== 'production',
     dashboardRefreshSeconds: vars.DASHBOARD_REFRESH_SECONDS,
+    timesheetReviewDays: vars.TIMESHEET_REVIEW_DAYS,
+    timesheetSweepSeconds: vars.TIMESHEET_SWEEP_SECONDS,
+    mail: {
+      smtpUrl: vars.SMTP_URL || undefined,
+      from: vars.MAIL_FROM,
+      publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
+      digestCron: vars.DIGEST_CRON,
+    },
+    scim: {
+      homeTeamAttribute: vars.SCIM_HOME_TEAM_ATTRIBUTE,
+      defaultTeam: vars.SCIM_DEFAULT_TEAM?.trim() || undefined,
+    },
+    jobs: {
+      workers: vars.JOBS_WORKERS === 'true',
+      poolSize: vars.JOBS_POOL_SIZE,
+      pollIntervalMs: vars.JOBS_POLL_INTERVAL_MS,
+      maintenanceIntervalSeconds: vars.JOBS_MAINTENANCE_INTERVAL_SECONDS,
+    },
     graphql: {
       introspection: vars.GRAPHQL_INTROSPECTION
         ? vars.GRAPHQL_INTROSPECTION === 'true'
@@ -416,6 +664,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             audience: vars.OIDC_AUDIENCE,
           }
         : undefined,
+    metrics: {
+      enabled: vars.METRICS_TOKEN !== undefined || vars.METRICS_PORT !== undefined,
+      token: vars.METRICS_TOKEN,
+      port: vars.METRICS_PORT,
+      host: vars.METRICS_HOST,
+    },
+    tracing: vars.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? {
+          endpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ''),
+          serviceName: vars.OTEL_SERVICE_NAME,
+          sampleRatio: Number(vars.OTEL_TRACES_SAMPLER_ARG),
+        }
+      : undefined,
   };
 }
 

@@ -3,8 +3,17 @@ import { fileURLToPath } from 'node:url';
 import type { DataSourceOptions } from 'typeorm';
 import { CountingQueryLogger, SLOW_QUERY_THRESHOLD_MS } from './statement-counter.js';
 
-/** The project root: `src/database` in the sources, `dist/src/database` once built. */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * Where the migrations (and the entities, which only migrations use) are: next to this module's
+ * sources (`src/database`), in its build (`dist/src/database`), or, in the service bundle
+ * (dist/bundle/main.mjs, scripts/bundle-service.mjs), the build's: the bundle holds no entity
+ * (loading their files would load a second TypeORM) and runs the built migrations.
+ */
+declare const MBD_BUNDLED: boolean | undefined;
+const bundled = typeof MBD_BUNDLED !== 'undefined' && MBD_BUNDLED;
+const root = bundled
+  ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+  : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sourceExtensions = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
 
 export interface DatabaseOptions {
@@ -14,13 +23,15 @@ export interface DatabaseOptions {
   poolTimeoutMs?: number;
   /** `application_name` in pg_stat_activity, to tell instances and tools apart. */
   applicationName?: string;
+  /** A streaming replica for reads that may be stale (README, "Read replica"). */
+  readReplica?: { url: string; maxLagMs: number; checkIntervalMs: number };
 }
 
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
   return {
     type: 'postgres',
     url: options.url,
-    entities: [path.join(root, `src/**/*.entity.${sourceExtensions}`)],
+    entities: bundled ? [] : [path.join(root, `src/**/*.entity.${sourceExtensions}`)],
     migrations: [path.join(root, `migrations/*.${sourceExtensions}`)],
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',

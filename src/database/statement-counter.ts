@@ -1,25 +1,51 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Span } from '@opentelemetry/api';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 
-interface StatementCount {
+/**
+ * What follows one request through its promises: the statements it has sent, its id, and
+ * (tracing on) the span its SQL statements are children of.
+ */
+export interface RequestScope {
   statements: number;
+  /** Of which sent to the read replica. */
+  replicaStatements: number;
+  /** The id pino-http gave the request (echoed as x-request-id). */
+  readonly requestId?: string;
+  /** The span of the request's GraphQL operation while it runs (see SqlSpans). */
+  span?: Span;
 }
 
-const storage = new AsyncLocalStorage<StatementCount>();
+const storage = new AsyncLocalStorage<RequestScope>();
 
 /**
- * Counts the SQL statements one request sends, so tests and benchmarks can prove that a
- * nested list costs a fixed number of statements (no N+1). The count follows the request
- * through promises and DataLoader batches via AsyncLocalStorage.
+ * Counts the SQL statements one request sends, so tests, benchmarks and metrics can prove that
+ * a nested list costs a fixed number of statements (no N+1). The count follows the request
+ * through promises and DataLoader batches via AsyncLocalStorage, with the request's id.
  */
 export const StatementCounter = {
   /** Runs `work` with a fresh count (an HTTP request, a subscription event). */
-  run<T>(work: () => T): T {
-    return storage.run({ statements: 0 }, work);
+  run<T>(work: () => T, requestId?: string): T {
+    return storage.run({ statements: 0, replicaStatements: 0, requestId }, work);
   },
   current(): number | undefined {
     return storage.getStore()?.statements;
+  },
+  /** How many of them went to the read replica. */
+  currentOnReplica(): number | undefined {
+    return storage.getStore()?.replicaStatements;
+  },
+  /** The read replica's pool is not TypeORM's: it counts its statements here. */
+  countReplicaStatement(): void {
+    const count = storage.getStore();
+    if (!count) return;
+    count.statements++;
+    count.replicaStatements++;
+  },
+  /** The running request's scope, if any. */
+  scope(): RequestScope | undefined {
+    return storage.getStore();
   },
 };
 

@@ -6,3 +6,5 @@ export interface TestDatabase {
 export function freePort(): Promise<number>;
 export function createTestDatabase(): Promise<TestDatabase>;
 export function dropTestDatabase(database: TestDatabase): Promise<void>;
+export function createSiblingDatabase(url: string): Promise<TestDatabase>;
+export function dropSiblingDatabase(database: TestDatabase): Promise<void>;

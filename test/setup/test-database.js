@@ -1,5 +1,6 @@
 // Plain JavaScript on the built service (`npm test` builds first): Jest loads global setup
 // outside its module system, where TypeScript sources cannot be imported.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -57,4 +58,39 @@ export async function dropTestDatabase(database) {
   );
   await database.embedded?.stop();
   if (database.embeddedDir) await rm(database.embeddedDir, { recursive: true, force: true });
+}
+
+/**
+ * A fresh, migrated database on the same server as `url` (a suite's own, see
+ * test/support/own-database.ts); dropped with `dropSiblingDatabase`.
+ */
+export async function createSiblingDatabase(url) {
+  const name = `mbd_own_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  await asAdmin(url, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`));
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  // In a child process: inside a Jest worker, TypeORM's dynamic imports of the migrations run
+  // through Jest's module runtime, which fails for the second test file of a worker.
+  const migrate = new URL('../../dist/src/database/migrate.js', import.meta.url).href;
+  await new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { runMigrations } = await import(${JSON.stringify(migrate)});
+         await runMigrations(process.env.OWN_DATABASE_URL);`,
+      ],
+      { env: { ...process.env, OWN_DATABASE_URL: own.toString() } },
+      (error, _stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(),
+    ),
+  );
+  return { url: own.toString(), adminUrl: url, name };
+}
+
+export async function dropSiblingDatabase(database) {
+  await asAdmin(database.adminUrl, (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database.name)} WITH (FORCE)`),
+  );
 }

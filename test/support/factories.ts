@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Employee } from '../../src/modules/employee/employee.model.js';
 import { EmployeeService } from '../../src/modules/employee/employee.service.js';
-import { TokenService } from '../../src/modules/auth/token.service.js';
+import { AuthService } from '../../src/modules/auth/auth.service.js';
 import { BudgetService } from '../../src/modules/budget/budget.service.js';
 import type { TeamEntity } from '../../src/modules/team/team.entity.js';
 import { TeamRole } from '../../src/modules/team/team-role.js';
@@ -70,7 +70,7 @@ export class Factory {
         null,
       );
     }
-    const { token } = await this.app.get(TokenService).issue(employee.id);
+    const { token } = await this.app.get(AuthService).tokenFor(employee.id);
     return { employee, token };
   }
 

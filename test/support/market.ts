@@ -1,3 +1,4 @@
+import { Clock } from '../../src/common/clock/clock.js';
 import type { TeamEntity } from '../../src/modules/team/team.entity.js';
 import { Factory, type Person } from './factories.js';
 import type { GraphQLResponse, TestApp } from './test-app.js';
@@ -22,9 +23,38 @@ export const LOG_TIME = `mutation($input: LogTimeInput!) {
     engagement { id status loggedHours remainingHours paid }
   }
 }`;
+export const WEEKS = `query($id: ID!) {
+  engagement(id: $id) { timesheets { id weekStart pendingHours disputedHours approvedHours refundedHours reviewEndsAt } }
+}`;
+export const APPROVE_TIMESHEET = `mutation($input: ApproveTimesheetInput!) {
+  approveTimesheet(input: $input) { timesheet { id pendingHours approvedHours } payments { id amount kind } }
+}`;
+export const DISPUTE_TIMESHEET = `mutation($input: DisputeTimesheetInput!) {
+  disputeTimesheet(input: $input) { dispute { id status hours } timesheet { id pendingHours disputedHours } }
+}`;
+export const ACCEPT_DISPUTE = `mutation($input: AcceptDisputeInput!) {
+  acceptDispute(input: $input) { dispute { id status } transfers { id amount kind } }
+}`;
+export const CONTEST_DISPUTE = `mutation($input: ContestDisputeInput!) {
+  contestDispute(input: $input) { id status }
+}`;
+export const RESOLVE_DISPUTE = `mutation($input: ResolveDisputeInput!) {
+  resolveDispute(input: $input) { dispute { id status } transfers { id amount kind } }
+}`;
 export const CLOSE_NEED = `mutation($input: CloseNeedInput!) {
   closeNeed(input: $input) { need { id status closedAt escrowBalance } refund { amount kind } }
 }`;
+
+/** One week of an engagement's timesheet, as the buyer sees it. */
+export interface Week {
+  id: string;
+  weekStart: string;
+  pendingHours: number;
+  disputedHours: number;
+  approvedHours: number;
+  refundedHours: number;
+  reviewEndsAt: string;
+}
 
 export interface NeedTerms {
   hoursPerWeek?: number;
@@ -104,20 +134,61 @@ export class Market {
     return result.data!.acceptBid.engagement.id;
   }
 
-  logTime(worker: Person, engagementId: string, hours: number, idempotencyKey?: string) {
+  /** Today as the service's clock has it (tests may move it). */
+  today(): string {
+    return this.sut.app.get(Clock).today();
+  }
+
+  /** Logs hours for `date` (today by the service's clock unless given). */
+  logTime(
+    worker: Person,
+    engagementId: string,
+    hours: number,
+    idempotencyKey?: string,
+    date = this.today(),
+  ) {
     return this.sut.gql(
       LOG_TIME,
-      {
-        input: {
-          engagementId,
-          hours,
-          date: new Date().toISOString().slice(0, 10),
-          note: 'done',
-          idempotencyKey,
-        },
-      },
+      { input: { engagementId, hours, date, note: 'done', idempotencyKey } },
       worker.token,
     );
+  }
+
+  /** The engagement's weeks, oldest first, as `reader` (a party to it) sees them. */
+  async weeks(reader: Person, engagementId: string): Promise<Week[]> {
+    const result = await this.sut.gql(WEEKS, { id: engagementId }, reader.token);
+    expectOk(result);
+    return result.data!.engagement.timesheets;
+  }
+
+  /** The week of `day` (today by the service's clock unless given) of an engagement. */
+  async week(reader: Person, engagementId: string, day = this.today()): Promise<Week> {
+    const monday = mondayOf(day);
+    const week = (await this.weeks(reader, engagementId)).find((w) => w.weekStart === monday);
+    if (!week) throw new Error(`no hours logged in the week of ${monday}`);
+    return week;
+  }
+
+  approveTimesheet(lead: Person, timesheetId: string, idempotencyKey?: string) {
+    return this.sut.gql(APPROVE_TIMESHEET, { input: { timesheetId, idempotencyKey } }, lead.token);
+  }
+
+  /**
+   * The buyer approves the week of `day` (today unless given): its pending hours are paid.
+   * Returns what was paid.
+   */
+  async approveWeek(lead: Person, engagementId: string, day?: string): Promise<number> {
+    const week = await this.week(lead, engagementId, day);
+    const approved = await this.approveTimesheet(lead, week.id);
+    expectOk(approved);
+    return approved.data!.approveTimesheet.payments.reduce(
+      (sum: number, p: { amount: number }) => sum + p.amount,
+      0,
+    );
+  }
+
+  disputeTimesheet(lead: Person, timesheetId: string, reason = 'Not delivered') {
+    return this.sut.gql(DISPUTE_TIMESHEET, { input: { timesheetId, reason } }, lead.token);
   }
 
   close(lead: Person, needId: string, idempotencyKey?: string) {
@@ -139,6 +210,13 @@ export class Market {
     );
     return row;
   }
+}
+
+/** The Monday of the ISO week of a day (YYYY-MM-DD, UTC). */
+export function mondayOf(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
+  return date.toISOString().slice(0, 10);
 }
 
 export function expectOk(result: GraphQLResponse): void {

@@ -41,13 +41,21 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
     LOGIN_FAILURES_PER_ACCOUNT: '1000000',
     LOGIN_FAILURES_PER_ACCOUNT_ADDRESS: '1000000',
     LOGIN_FAILURES_PER_ADDRESS: '1000000',
+    // Apps that do not test jobs only send them: no polling, no schedules, no maintenance
+    // (job-queue.e2e.spec.ts turns workers on).
+    JOBS_WORKERS: 'false',
     ...env,
   });
 }
 
-/** The whole service on the run's test database, listening on a random local port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const databaseUrl = process.env.TEST_DATABASE_URL;
+/**
+ * The whole service on the run's test database (or `databaseUrl`, e.g. a suite's own),
+ * listening on a random local port.
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  databaseUrl = process.env.TEST_DATABASE_URL,
+): Promise<TestApp> {
   if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`');
   const config = testConfig(env);
   const app = await createApp(config, databaseUrl);

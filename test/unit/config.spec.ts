@@ -20,6 +20,7 @@ describe(loadConfig.name, () => {
       seedDemo: true,
       dataDir,
       logLevel: 'info',
+      jobs: { workers: true, poolSize: 2, pollIntervalMs: 2_000, maintenanceIntervalSeconds: 60 },
     });
     expect(sut.databaseUrl).toBeUndefined();
     expect(loadConfig({}).dataDir).toBe('./data');
@@ -91,6 +92,27 @@ describe(loadConfig.name, () => {
     expect(refused).not.toThrow(/s3cret-pw/);
   });
 
+  it('reads from a replica only when DATABASE_READ_URL names one, within 5 s of lag by default', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).readReplica).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: dataDir, DATABASE_READ_MAX_LAG_MS: '2000' }).readReplica).toBe(
+      undefined,
+    );
+    const replica = 'postgres://reader:pw@replica:5432/mbd';
+    expect(loadConfig({ DATA_DIR: dataDir, DATABASE_READ_URL: replica }).readReplica).toEqual({
+      url: replica,
+      maxLagMs: 5_000,
+      checkIntervalMs: 1_000,
+    });
+    expect(
+      loadConfig({
+        DATA_DIR: dataDir,
+        DATABASE_READ_URL: replica,
+        DATABASE_READ_MAX_LAG_MS: '2000',
+        DATABASE_READ_CHECK_INTERVAL_MS: '250',
+      }).readReplica,
+    ).toEqual({ url: replica, maxLagMs: 2_000, checkIntervalMs: 250 });
+  });
+
   it('reads every variable it knows', () => {
     const sut = loadConfig({
       NODE_ENV: 'production',
@@ -100,6 +122,10 @@ describe(loadConfig.name, () => {
       JWT_TTL_SECONDS: '3600',
       LOG_LEVEL: 'warn',
       DB_POOL_SIZE: '30',
+      JOBS_WORKERS: 'false',
+      JOBS_POOL_SIZE: '3',
+      JOBS_POLL_INTERVAL_MS: '750',
+      JOBS_MAINTENANCE_INTERVAL_SECONDS: '5',
     });
     expect(sut).toMatchObject({
       nodeEnv: 'production',
@@ -109,6 +135,7 @@ describe(loadConfig.name, () => {
       logLevel: 'warn',
       jwt: { secret: SECRET, ttlSeconds: 3600 },
       graphql: { introspection: false, maxCost: 25_000 },
+      jobs: { workers: false, poolSize: 3, pollIntervalMs: 750, maintenanceIntervalSeconds: 5 },
       rateLimit: {
         perUser: 600,
         perIp: 1_200,
@@ -140,6 +167,23 @@ describe(loadConfig.name, () => {
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ SEED_DEMO: 'yes' }, 'SEED_DEMO'],
     [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE'],
+    [{ DATABASE_READ_URL: 'replica:5432' }, 'DATABASE_READ_URL'],
+    [{ DATABASE_READ_MAX_LAG_MS: '50' }, 'DATABASE_READ_MAX_LAG_MS'],
+    [{ DATABASE_READ_CHECK_INTERVAL_MS: '10' }, 'DATABASE_READ_CHECK_INTERVAL_MS'],
+    // The lag is measured once per interval: a smaller limit could not be kept.
+    [
+      {
+        DATABASE_READ_URL: 'postgres://replica/mbd',
+        DATABASE_READ_MAX_LAG_MS: '500',
+        DATABASE_READ_CHECK_INTERVAL_MS: '1000',
+      },
+      'DATABASE_READ_MAX_LAG_MS',
+    ],
+    [{ JOBS_WORKERS: 'no' }, 'JOBS_WORKERS'],
+    [{ JOBS_POOL_SIZE: '0' }, 'JOBS_POOL_SIZE'],
+    // pg-boss refuses to poll more often than every 500 ms.
+    [{ JOBS_POLL_INTERVAL_MS: '100' }, 'JOBS_POLL_INTERVAL_MS'],
+    [{ JOBS_MAINTENANCE_INTERVAL_SECONDS: '0' }, 'JOBS_MAINTENANCE_INTERVAL_SECONDS'],
     [{ GRAPHQL_INTROSPECTION: 'yes' }, 'GRAPHQL_INTROSPECTION'],
     [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
     [{ LOGIN_FAILURES_PER_ACCOUNT: 'many' }, 'LOGIN_FAILURES_PER_ACCOUNT'],
@@ -165,8 +209,42 @@ describe(loadConfig.name, () => {
     [{ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40) }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production', JWT_SECRET: '0'.repeat(64) }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'changeme-changeme-changeme-changeme' }, 'JWT_SECRET'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ METRICS_PORT: '3000' }, 'METRICS_PORT'],
+    [{ METRICS_PORT: 'nine' }, 'METRICS_PORT'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+    [{ OTEL_TRACES_SAMPLER_ARG: '1.5' }, 'OTEL_TRACES_SAMPLER_ARG'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  - ${variable}=`));
+  });
+
+  it('keeps metrics and tracing off unless configured, and never shows the metrics token', () => {
+    const quiet = loadConfig({ DATA_DIR: dataDir });
+    expect(quiet.metrics).toMatchObject({ enabled: false, host: '127.0.0.1' });
+    expect(quiet.tracing).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: dataDir, METRICS_TOKEN: SECRET }).metrics).toMatchObject({
+      enabled: true,
+      token: SECRET,
+    });
+    expect(loadConfig({ DATA_DIR: dataDir, METRICS_PORT: '9464' }).metrics).toMatchObject({
+      enabled: true,
+      port: 9464,
+      host: '127.0.0.1',
+    });
+    expect(
+      loadConfig({
+        DATA_DIR: dataDir,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+        OTEL_TRACES_SAMPLER_ARG: '0.25',
+      }).tracing,
+    ).toEqual({
+      endpoint: 'http://collector:4318',
+      serviceName: 'market-based-dynamics',
+      sampleRatio: 0.25,
+    });
+    const leak = `${'x'.repeat(20)} ${SECRET}`;
+    expect(() => loadConfig({ METRICS_TOKEN: leak })).toThrow(/METRICS_TOKEN=\(hidden\)/);
+    expect(() => loadConfig({ METRICS_TOKEN: leak })).not.toThrow(new RegExp(SECRET));
   });
 });

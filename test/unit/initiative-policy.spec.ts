@@ -2,11 +2,16 @@ import type { Actor } from '../../src/common/auth/actor.js';
 import {
   acceptsMeasurements,
   canCancel,
+  canCompleteMilestone,
   canFinish,
+  canReport,
+  givesEnoughHours,
   isActive,
   isOwner,
   isParticipant,
+  mayBeHandedWork,
 } from '../../src/modules/initiative/initiative-policy.js';
+import { MIN_MEMBER_HOURS_PER_WEEK } from '../../src/modules/initiative/initiative-limits.js';
 import { InitiativeStatus } from '../../src/modules/initiative/initiative.enums.js';
 
 const SPONSOR = 'team-sponsor';
@@ -99,5 +104,59 @@ describe(acceptsMeasurements.name, () => {
     expect(acceptsMeasurements({ status: InitiativeStatus.ACTIVE })).toBe(true);
     expect(acceptsMeasurements({ status: InitiativeStatus.COMPLETED })).toBe(true);
     expect(acceptsMeasurements({ status: InitiativeStatus.CANCELLED })).toBe(false);
+  });
+});
+
+describe(givesEnoughHours.name, () => {
+  it('wants at least an hour a week from a member: joining is giving time', () => {
+    expect(MIN_MEMBER_HOURS_PER_WEEK).toBe(1);
+    expect(givesEnoughHours(0)).toBe(false);
+    expect(givesEnoughHours(1)).toBe(true);
+    expect(givesEnoughHours(40)).toBe(true);
+  });
+});
+
+describe(canReport.name, () => {
+  const reportedByMember = { reporterId: member.id };
+
+  it("lets the metric's reporter and the owner record its readings", () => {
+    expect(canReport(member, initiative, reportedByMember)).toBe(true);
+    expect(canReport(owner, initiative, reportedByMember)).toBe(true);
+    expect(canReport(owner, initiative, { reporterId: owner.id })).toBe(true);
+  });
+
+  it('refuses other members, the sponsor team’s leads and outsiders', () => {
+    const other = actor('other-member', { memberOfInitiatives: [initiative.id] });
+    for (const someone of [other, sponsorLead, otherLead, stranger]) {
+      expect(canReport(someone, initiative, reportedByMember)).toBe(false);
+    }
+    expect(canReport(member, initiative, { reporterId: owner.id })).toBe(false);
+  });
+});
+
+describe(canCompleteMilestone.name, () => {
+  it('lets the owner complete any milestone, assigned or not', () => {
+    expect(canCompleteMilestone(owner, initiative, { assigneeId: null })).toBe(true);
+    expect(canCompleteMilestone(owner, initiative, { assigneeId: member.id })).toBe(true);
+  });
+
+  it('lets a member complete only the milestone assigned to them', () => {
+    expect(canCompleteMilestone(member, initiative, { assigneeId: member.id })).toBe(true);
+    expect(canCompleteMilestone(member, initiative, { assigneeId: null })).toBe(false);
+    expect(canCompleteMilestone(member, initiative, { assigneeId: owner.id })).toBe(false);
+  });
+
+  it('refuses leads and outsiders', () => {
+    for (const someone of [sponsorLead, stranger]) {
+      expect(canCompleteMilestone(someone, initiative, { assigneeId: null })).toBe(false);
+    }
+  });
+});
+
+describe(mayBeHandedWork.name, () => {
+  it('hands metrics and milestones to the owner or a current member only', () => {
+    expect(mayBeHandedWork(initiative, owner.id, false)).toBe(true);
+    expect(mayBeHandedWork(initiative, member.id, true)).toBe(true);
+    expect(mayBeHandedWork(initiative, stranger.id, false)).toBe(false);
   });
 });

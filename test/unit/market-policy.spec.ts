@@ -4,11 +4,15 @@ import { actsForBuyerCondition } from '../../src/modules/market/bid.repository.j
 import {
   actsForBuyer,
   buyerScope,
+  exceedsMarketMaximum,
+  exceedsNeedRate,
   isOnBuyingSide,
+  mayAcceptBid,
   mayLogTime,
   maySeeEngagement,
   maySeeMarketActivityOf,
   mayWithdraw,
+  raisesNeedRate,
   remainingHoursPerWeek,
 } from '../../src/modules/market/market-policy.js';
 import { BuyerKind } from '../../src/modules/market/market.enums.js';
@@ -133,5 +137,49 @@ describe(remainingHoursPerWeek.name, () => {
   it('is what the need wants less what it has accepted', () => {
     expect(remainingHoursPerWeek({ hoursPerWeek: 20, acceptedHoursPerWeek: 12 })).toBe(8);
     expect(remainingHoursPerWeek({ hoursPerWeek: 20, acceptedHoursPerWeek: 20 })).toBe(0);
+  });
+});
+
+describe(exceedsNeedRate.name, () => {
+  const need = { ratePerHour: 10 };
+
+  it("takes a bid at the need's rate or below", () => {
+    expect(exceedsNeedRate(10, need)).toBe(false);
+    expect(exceedsNeedRate(1, need)).toBe(false);
+  });
+
+  it("refuses a bid asking more than the need's rate, by as little as one credit", () => {
+    expect(exceedsNeedRate(11, need)).toBe(true);
+    expect(exceedsNeedRate(10_000, need)).toBe(true);
+  });
+});
+
+describe(raisesNeedRate.name, () => {
+  it('counts only a higher rate as a raise', () => {
+    expect(raisesNeedRate({ ratePerHour: 10 }, 11)).toBe(true);
+    expect(raisesNeedRate({ ratePerHour: 10 }, 10)).toBe(false);
+    expect(raisesNeedRate({ ratePerHour: 10 }, 9)).toBe(false);
+  });
+});
+
+describe(exceedsMarketMaximum.name, () => {
+  const settings = { maxRatePerHour: 500 };
+
+  it('allows any rate up to the maximum, the maximum included', () => {
+    expect(exceedsMarketMaximum(500, settings)).toBe(false);
+    expect(exceedsMarketMaximum(1, settings)).toBe(false);
+  });
+
+  it('refuses a rate above the maximum', () => {
+    expect(exceedsMarketMaximum(501, settings)).toBe(true);
+  });
+});
+
+describe('mayAcceptBid', () => {
+  it('lets the buyer’s leads accept bids, but never their own', () => {
+    const lead = actor({ leadOf: new Set([TEAM]), memberOf: new Set([TEAM]) });
+    expect(mayAcceptBid(lead, teamNeed, { bidderId: 'someone' })).toBe(true);
+    expect(mayAcceptBid(lead, teamNeed, { bidderId: 'me' })).toBe(false);
+    expect(mayAcceptBid(actor(), teamNeed, { bidderId: 'someone' })).toBe(false);
   });
 });

@@ -1,4 +1,8 @@
-import { membershipRefusal } from '../../src/modules/employee/membership-policy.js';
+import {
+  leadLossRefusal,
+  membershipRefusal,
+  roleChangeEndsSessions,
+} from '../../src/modules/employee/membership-policy.js';
 import {
   MAX_LEADS_PER_TEAM,
   MAX_TEAMS_PER_EMPLOYEE,
@@ -32,5 +36,37 @@ describe(membershipRefusal.name, () => {
   it('lets a lead of a full team stay lead', () => {
     const led = { role: TeamRole.LEAD, teams: 2, leads: MAX_LEADS_PER_TEAM };
     expect(membershipRefusal(led, TeamRole.LEAD)).toBeNull();
+  });
+});
+
+describe(leadLossRefusal.name, () => {
+  const lastLead = { role: TeamRole.LEAD, teams: 2, leads: 1 };
+
+  it('refuses taking the last lead from a team with open needs, on the given field', () => {
+    expect(leadLossRefusal(lastLead, 1, 'role')?.field).toBe('role');
+    expect(leadLossRefusal(lastLead, 3, 'employeeId')?.field).toBe('employeeId');
+  });
+
+  it('lets the last lead go when the team has no open needs', () => {
+    expect(leadLossRefusal(lastLead, 0, 'role')).toBeNull();
+  });
+
+  it('lets a lead go while another stays, and a member at any time', () => {
+    expect(leadLossRefusal({ ...lastLead, leads: 2 }, 5, 'role')).toBeNull();
+    expect(leadLossRefusal({ ...lastLead, role: TeamRole.MEMBER }, 5, 'role')).toBeNull();
+  });
+});
+
+describe(roleChangeEndsSessions.name, () => {
+  it('ends sessions when a role changes or someone becomes a lead', () => {
+    expect(roleChangeEndsSessions(TeamRole.MEMBER, TeamRole.LEAD)).toBe(true);
+    expect(roleChangeEndsSessions(TeamRole.LEAD, TeamRole.MEMBER)).toBe(true);
+    expect(roleChangeEndsSessions(null, TeamRole.LEAD)).toBe(true);
+  });
+
+  it('keeps them when nothing is taken away or granted beyond membership', () => {
+    expect(roleChangeEndsSessions(null, TeamRole.MEMBER)).toBe(false);
+    expect(roleChangeEndsSessions(TeamRole.MEMBER, TeamRole.MEMBER)).toBe(false);
+    expect(roleChangeEndsSessions(TeamRole.LEAD, TeamRole.LEAD)).toBe(false);
   });
 });

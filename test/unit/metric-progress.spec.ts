@@ -1,6 +1,7 @@
+import { CLOCK_SKEW_ALLOWANCE_MS } from '../../src/common/clock/clock.js';
 import { MetricDirection } from '../../src/modules/initiative/initiative.enums.js';
 import {
-  isPlausibleMeasurementTime,
+  measurementTimeRefusal,
   metricProgressPercent,
   milestoneProgressPercent,
   targetPointsTheRightWay,
@@ -49,21 +50,36 @@ describe(targetPointsTheRightWay.name, () => {
   });
 });
 
-describe(isPlausibleMeasurementTime.name, () => {
+describe(measurementTimeRefusal.name, () => {
   const now = new Date('2024-05-01T12:00:00Z');
-  const hours = (n: number) => new Date(now.getTime() + n * 60 * 60 * 1000);
+  const startedAt = new Date('2024-04-01T09:00:00Z');
+  const at = (msFromNow: number) => new Date(now.getTime() + msFromNow);
 
-  it('accepts readings from the past and up to a day ahead', () => {
-    expect(isPlausibleMeasurementTime(hours(-24 * 365), now)).toBe(true);
-    expect(isPlausibleMeasurementTime(now, now)).toBe(true);
-    expect(isPlausibleMeasurementTime(hours(24), now)).toBe(true);
+  it('accepts readings from the start up to now', () => {
+    expect(measurementTimeRefusal(startedAt, { now, startedAt })).toBeNull();
+    expect(measurementTimeRefusal(at(-24 * 60 * 60 * 1000), { now, startedAt })).toBeNull();
+    expect(measurementTimeRefusal(now, { now, startedAt })).toBeNull();
   });
 
-  it('refuses readings dated more than a day ahead', () => {
-    expect(isPlausibleMeasurementTime(new Date(hours(24).getTime() + 1), now)).toBe(false);
+  it("allows a client's clock to run ahead by the skew allowance, not a millisecond more", () => {
+    expect(measurementTimeRefusal(at(CLOCK_SKEW_ALLOWANCE_MS), { now, startedAt })).toBeNull();
+    expect(measurementTimeRefusal(at(CLOCK_SKEW_ALLOWANCE_MS + 1), { now, startedAt })).toBe(
+      'IN_THE_FUTURE',
+    );
+  });
+
+  it('refuses a reading 6 hours ahead, which would stay the latest value until then', () => {
+    expect(measurementTimeRefusal(at(6 * 60 * 60 * 1000), { now, startedAt })).toBe(
+      'IN_THE_FUTURE',
+    );
+  });
+
+  it('refuses a reading from before the initiative started', () => {
+    expect(measurementTimeRefusal(new Date(startedAt.getTime() - 1), { now, startedAt })).toBe(
+      'BEFORE_THE_START',
+    );
   });
 });
-
 describe(milestoneProgressPercent.name, () => {
   const done = { completedAt: new Date('2024-01-01') };
   const open = { completedAt: null };

@@ -8,12 +8,14 @@ import type {
   IdempotencyKeyRepository,
   RememberedCall,
 } from '../../src/common/idempotency/idempotency-key.repository.js';
+import { ActorGate } from '../../src/common/unit-of-work/actor-gate.js';
 import { AuditTrail, type AuditRecord } from '../../src/common/unit-of-work/audit-trail.js';
 import {
   Tx,
   UnitOfWork,
   type MutationOptions,
 } from '../../src/common/unit-of-work/unit-of-work.js';
+import { ReadRouting } from '../../src/database/read-routing.js';
 import type { Db } from '../../src/database/sql.js';
 import type { Transactions } from '../../src/database/transactions.js';
 
@@ -87,6 +89,20 @@ class FakeTrail extends AuditTrail {
   }
 }
 
+/** Admits everyone but the ids in `deactivated`; notes whom it was asked about, and through which transaction. */
+class FakeGate extends ActorGate {
+  readonly deactivated = new Set<string>();
+  readonly admitted: { actorId: string; tx: Db }[] = [];
+
+  admit(tx: Db, actorId: string): Promise<void> {
+    if (this.deactivated.has(actorId)) {
+      return Promise.reject(new DomainError(ErrorCode.UNAUTHENTICATED, 'deactivated'));
+    }
+    this.admitted.push({ actorId, tx });
+    return Promise.resolve();
+  }
+}
+
 /** A serialization failure, as the driver reports it. */
 const serializationFailure = (): Error =>
   Object.assign(new Error('could not serialize access'), { code: '40001', severity: 'ERROR' });
@@ -97,16 +113,19 @@ describe(UnitOfWork.name, () => {
   let transactions: FakeTransactions;
   let keys: FakeIdempotencyKeys;
   let trail: FakeTrail;
+  let gate: FakeGate;
   let sut: UnitOfWork;
 
   beforeEach(() => {
     transactions = new FakeTransactions();
     keys = new FakeIdempotencyKeys();
     trail = new FakeTrail();
+    gate = new FakeGate();
     sut = new UnitOfWork(
       transactions as unknown as Transactions,
       keys as unknown as IdempotencyKeyRepository,
       trail,
+      gate,
     );
   });
 
@@ -136,6 +155,44 @@ describe(UnitOfWork.name, () => {
     expect(work).toHaveBeenCalledTimes(1);
     expect(transactions.attempts).toHaveLength(1);
     expect(keys.calls).toEqual([]);
+  });
+
+  it('sends the rest of a read-only request’s reads to the primary once it begins, even if it fails', async () => {
+    const allowed = await ReadRouting.run(async () => {
+      ReadRouting.declareReadOnly();
+      gate.deactivated.add(actor.id);
+      await sut.run({ actor }, () => Promise.resolve()).catch(() => undefined);
+      return ReadRouting.replicaAllowed();
+    });
+
+    expect(allowed).toBe(false);
+  });
+
+  it('admits the actor first, through the work’s own transaction; the system needs no admission', async () => {
+    const work = jest.fn((_tx: Tx) => Promise.resolve({ id: 'transfer-1', replayed: false }));
+
+    await sut.run(allocate('key-1', 100), work);
+    await sut.run({ actor: null }, () => Promise.resolve());
+
+    const [tx] = work.mock.calls[0];
+    expect(gate.admitted).toEqual([{ actorId: actor.id, tx }]);
+    expect(keys.calls[0].tx).toBe(tx);
+  });
+
+  it('refuses a deactivated actor before anything runs, a replay included', async () => {
+    await sut.run(allocate('key-1', 100), () =>
+      Promise.resolve({ id: 'transfer-1', replayed: false }),
+    );
+    keys.calls.length = 0;
+    gate.deactivated.add(actor.id);
+    const work = jest.fn(() => Promise.resolve({ id: 'transfer-2', replayed: false }));
+
+    const refusal = await sut.run(allocate('key-1', 100), work).catch((error: unknown) => error);
+
+    expect(refusal).toMatchObject({ code: ErrorCode.UNAUTHENTICATED });
+    expect(work).not.toHaveBeenCalled();
+    expect(keys.calls).toEqual([]);
+    expect(transactions.attempts.at(-1)?.outcome).toBe('rolled back');
   });
 
   it('records audit events as the unit of work’s actor', async () => {

@@ -3,6 +3,8 @@ import type { Actor } from './actor.js';
 export interface VerifiedBearer {
   actor: Actor;
   expiresAt: Date;
+  /** The session version the token was issued under; undefined for the identity provider's. */
+  sessionVersion?: number;
 }
 
 /**

@@ -8,7 +8,15 @@ const ARGON2_OPTIONS: Options = { memoryCost: 19_456, timeCost: 2, parallelism: 
 
 export const hashPassword = (password: string): Promise<string> => hash(password, ARGON2_OPTIONS);
 
-export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+/**
+ * Whether the password matches. A person without a password (provisioned from a directory, who
+ * signs in through SSO) matches none, after as long as a wrong password takes.
+ */
+export async function verifyPassword(
+  passwordHash: string | null,
+  password: string,
+): Promise<boolean> {
+  if (passwordHash === null) return verifyAgainstDecoy(password);
   try {
     return await verify(passwordHash, password);
   } catch {

@@ -2,12 +2,14 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config.js';
 import { createGraphQLErrorFormatter } from '../errors/format-graphql-error.js';
 import { DateTimeScalar } from './date-time.scalar.js';
 import { QUERY_LIMITS, queryLimits } from './query-limits.js';
+import { readRoutingPlugin } from './read-routing.plugin.js';
 import { statementCountPlugin } from './statement-count.plugin.js';
 import { subscriptionsOverHttpRefused } from './subscriptions-over-http.plugin.js';
 import { createGraphQLContext } from './graphql-context.js';
@@ -23,13 +25,15 @@ export interface GraphQLDependencies {
   rateLimitSubject: (authorization: string | undefined) => Promise<string | undefined>;
   /** Keeps a record of a FORBIDDEN answer. */
   recordRefusal: (refusal: RefusalRecord) => Promise<void>;
+  /** Metrics and tracing of each operation (first: they time what the others cost too). */
+  observability: ApolloServerPlugin[];
 }
 
 const logger = new Logger('GraphQL');
 
 export function graphqlOptions(
   config: AppConfig,
-  { rateLimits, rateLimitSubject, recordRefusal }: GraphQLDependencies,
+  { rateLimits, rateLimitSubject, recordRefusal, observability }: GraphQLDependencies,
 ): Omit<ApolloDriverConfig, 'driver'> {
   const report = (error: unknown, requestId?: unknown) =>
     logger.error(
@@ -61,6 +65,7 @@ export function graphqlOptions(
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: limits.validationRules,
     plugins: [
+      ...observability,
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of GraphQL answers here: without this plugin's per-field hook, Apollo
       // resolves fields without wrapping each one.
@@ -70,6 +75,7 @@ export function graphqlOptions(
       refusalLogPlugin(recordRefusal),
       unexpectedErrorLog(report),
       subscriptionsOverHttpRefused,
+      readRoutingPlugin,
       ...(config.sqlStatementHeader ? [statementCountPlugin] : []),
     ],
     csrfPrevention: true,

@@ -20,7 +20,7 @@ import {
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { SubscribePayload } from 'graphql-ws';
 import { ErrorCode } from '../errors/error-code.js';
-import type { ListLimit } from './list-limits.js';
+import { everyChildPagesItself, pagesItself, type ListLimit } from './list-limits.js';
 
 /** Limits on the shape of a document, checked before anything runs. */
 export const QUERY_LIMITS = {
@@ -51,17 +51,23 @@ const isConnection = (type: GraphQLNamedType): boolean =>
  * negative or huge value, refused anyway by validation, cannot lower the price of its
  * siblings); any other list, or connection, costs its items times its documented maximum
  * (`maxItems`, list-limits.ts). A connection's own `nodes` and `edges`, and a list sized by its
- * parent's `first`, are already priced by that `first`. A list with no maximum is refused
+ * parent's `first` (unless it takes its own paging arguments), are already priced by that
+ * `first`. A list with no maximum is refused
  * rather than priced at a guess: test/list-limits.e2e.spec.ts keeps the schema free of them
  * (introspection's lists describe the schema, whose size the code fixes, and cost 1).
  */
-const estimator: ComplexityEstimator = ({ args, childComplexity, field, type }) => {
+const estimator: ComplexityEstimator = ({ args, childComplexity, field, node, type }) => {
   const limit = (field.extensions ?? {}) as ListLimit;
+  // A deprecated `first` that pages a child connection: the child prices itself wherever it
+  // takes its own paging arguments, and is priced by this `first` wherever it does not.
+  if (limit.firstPagesChild && everyChildPagesItself(node, limit.firstPagesChild)) {
+    return 1 + childComplexity;
+  }
+  if (limit.sizeFromParentFirst && !pagesItself(node)) return undefined;
   if (typeof args.first === 'number') {
     const cap = limit.maxItems ?? QUERY_LIMITS.maxPage;
     return 1 + childComplexity * Math.min(Math.max(args.first, 0), cap);
   }
-  if (limit.sizeFromParentFirst) return undefined;
   // Introspection lists the schema itself: its size is fixed by the code, not by any data.
   if (type.name.startsWith('__')) return undefined;
   if (isConnection(type) && (field.name === 'nodes' || field.name === 'edges')) return undefined;

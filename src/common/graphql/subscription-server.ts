@@ -21,11 +21,15 @@ import proxyAddr from 'proxy-addr';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppConfig } from '../../config/app-config.js';
 import { InjectConfig } from '../../config/config.module.js';
+import type { PubSubEngine } from 'graphql-subscriptions';
 import { BearerAuthentication } from '../auth/bearer-authentication.js';
+import { SESSIONS_ENDED_TOPIC, type SessionsEndedEvent } from '../auth/sessions-ended.js';
+import { InjectPubSub } from '../pubsub/pubsub.module.js';
 import { conflict, DomainError } from '../errors/domain-error.js';
 import { RefusalRecorder } from '../errors/domain-error.filter.js';
 import { ErrorCode } from '../errors/error-code.js';
 import { createGraphQLErrorFormatter, domainErrorIn } from '../errors/format-graphql-error.js';
+import { Metrics } from '../observability/metrics.js';
 import { RateLimits } from '../rate-limit/rate-limits.js';
 import { connectionAuthorization, createGraphQLContext } from './graphql-context.js';
 import { subscriptionOperation } from './query-limits.js';
@@ -53,6 +57,8 @@ interface Connection {
   address: string;
   /** Set once `connection_init` carried a valid token. */
   employeeId?: string;
+  /** The session version of its token (undefined for the identity provider's tokens). */
+  sessionVersion?: number;
   authorization?: string;
   /** Whom its subscriptions are counted for by the rate limits (as over HTTP). */
   rateLimitSubject?: string;
@@ -89,6 +95,7 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
   private readonly connectionsByEmployee = new Map<string, number>();
   private readonly pendingByAddress = new Map<string, number>();
   private readonly connections = new WeakMap<WebSocket, Connection>();
+  private sessionsEnded?: number;
   private upgradeListener?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
   private readonly checkOperation: ReturnType<typeof subscriptionOperation>;
 
@@ -98,15 +105,42 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
     private readonly bearer: BearerAuthentication,
     private readonly limits: RateLimits,
     private readonly refusals: RefusalRecorder,
+    @InjectPubSub() private readonly pubSub: PubSubEngine,
     @InjectConfig() config: AppConfig,
+    metrics: Metrics,
   ) {
     this.checkOperation = subscriptionOperation({
       maxCost: config.graphql.maxCost,
       introspection: config.graphql.introspection,
     });
+    this.watch(metrics);
   }
 
-  onApplicationBootstrap(): void {
+  /** Open connections and subscriptions, counted when Prometheus scrapes. */
+  private watch(metrics: Metrics): void {
+    const connections = metrics.gauge({
+      name: 'graphql_ws_connections',
+      help: 'Signed-in GraphQL WebSocket connections to this instance.',
+      collect: (): void => connections.set(this.stats().connections),
+    });
+    const subscriptions = metrics.gauge({
+      name: 'graphql_ws_subscriptions',
+      help: 'GraphQL subscriptions on this instance, starting (being checked) or running.',
+      labelNames: ['state'] as const,
+      collect: (): void => {
+        const { starting, running } = this.stats();
+        subscriptions.set({ state: 'starting' }, starting);
+        subscriptions.set({ state: 'running' }, running);
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.sessionsEnded = await this.pubSub.subscribe(
+      SESSIONS_ENDED_TOPIC,
+      (event: SessionsEndedEvent) => this.closeEndedSessions(event),
+      {},
+    );
     const server = makeServer<Record<string, unknown>, Extra>(this.options());
     // Express's own reading of the client's address (TRUST_PROXY), for upgrades too.
     const trust = this.adapterHost.httpAdapter.getInstance<{ get(name: string): unknown }>();
@@ -155,7 +189,24 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
     return { connections, starting, running };
   }
 
+  /**
+   * An employee's sessions ended (a password or role change, signOutEverywhere): their
+   * connections signed in with an older token close at once (4401), subscriptions and all.
+   * (Each event would refuse that token anyway; this also ends subscriptions awaiting none.)
+   */
+  private closeEndedSessions({ employeeId, sessionVersion }: SessionsEndedEvent): void {
+    for (const socket of this.sockets.clients) {
+      const connection = this.connections.get(socket);
+      if (connection?.employeeId !== employeeId) continue;
+      if (connection.sessionVersion === undefined || connection.sessionVersion >= sessionVersion) {
+        continue;
+      }
+      socket.close(CloseCode.Unauthorized, 'The session has ended: sign in again');
+    }
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
+    if (this.sessionsEnded !== undefined) this.pubSub.unsubscribe(this.sessionsEnded);
     if (this.upgradeListener) {
       this.adapterHost.httpAdapter.getHttpServer().off('upgrade', this.upgradeListener);
     }
@@ -316,6 +367,7 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
     decrement(this.pendingByAddress, connection.address);
     increment(this.connectionsByEmployee, employeeId);
     connection.employeeId = employeeId;
+    connection.sessionVersion = verified.sessionVersion;
     connection.authorization = authorization;
     connection.rateLimitSubject = rateLimitSubject;
     const expire = (): void => {

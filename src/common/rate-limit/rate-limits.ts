@@ -97,20 +97,29 @@ export class RateLimits implements OnModuleInit, OnApplicationShutdown {
             message: error.message,
             extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: seconds },
           };
-          res
-            .status(429)
-            .set('retry-after', String(seconds))
-            .json(
-              req.path.startsWith('/graphql')
-                ? { errors: [body] }
-                : {
-                    error: {
-                      code: ErrorCode.RATE_LIMITED,
-                      message: error.message,
-                      retryAfterSeconds: seconds,
-                    },
-                  },
+          res.status(429).set('retry-after', String(seconds));
+          if (req.path.startsWith('/scim/')) {
+            // RFC 7644 §3.12's error body, which identity providers read.
+            res.type('application/scim+json').send(
+              JSON.stringify({
+                schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+                status: '429',
+                detail: error.message,
+              }),
             );
+            return;
+          }
+          res.json(
+            req.path.startsWith('/graphql')
+              ? { errors: [body] }
+              : {
+                  error: {
+                    code: ErrorCode.RATE_LIMITED,
+                    message: error.message,
+                    retryAfterSeconds: seconds,
+                  },
+                },
+          );
         },
       );
     };

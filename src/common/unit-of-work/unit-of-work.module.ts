@@ -4,7 +4,8 @@ import { UnitOfWork } from './unit-of-work.js';
 
 /**
  * The unit of work every mutation runs in. Global, like the data source it wraps
- * (Transactions, from the database module); its AuditTrail comes from the (global) audit module.
+ * (Transactions, from the database module); its AuditTrail comes from the (global) audit module,
+ * its ActorGate from the (global) ActorGateModule of the employee module.
  */
 @Global()
 @Module({

@@ -1,12 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import type { EntityManager } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel.js';
+import { ReadRouting } from '../../database/read-routing.js';
 import type { Db } from '../../database/sql.js';
 import { Transactions } from '../../database/transactions.js';
 import { conflict } from '../errors/domain-error.js';
 import { IdempotencyKeyRepository } from '../idempotency/idempotency-key.repository.js';
+import { ActorGate } from './actor-gate.js';
+import { AuditListener } from './audit-listener.js';
 import { AuditTrail, type AuditEvent } from './audit-trail.js';
 
 /** Idempotency keys of the system's own work (seeding) live under this actor id. */
@@ -22,21 +25,30 @@ export type AfterCommit = () => unknown;
  */
 export class Tx implements Db {
   readonly effects: AfterCommit[] = [];
+  /** How many audit events it recorded: none for work that changes no domain state. */
+  recorded = 0;
 
   constructor(
     /** The TypeORM transaction underneath, for code that still speaks EntityManager. */
     readonly manager: EntityManager,
     private readonly actorId: string | null,
     private readonly trail: AuditTrail,
+    private readonly listener?: AuditListener,
   ) {}
 
   query(sql: string, params?: unknown[]): Promise<unknown> {
     return this.manager.query(sql, params);
   }
 
-  /** Appends an audit event by the unit of work's actor, in this transaction. */
-  record(event: AuditEvent): Promise<void> {
-    return this.trail.append(this, { actorId: this.actorId, ...event });
+  /**
+   * Appends an audit event by the unit of work's actor, in this transaction, and lets the
+   * listener (the inboxes) hear it there too.
+   */
+  async record(event: AuditEvent): Promise<void> {
+    const record = { actorId: this.actorId, ...event };
+    await this.trail.append(this, record);
+    this.recorded++;
+    await this.listener?.heard(this, record);
   }
 
   /** Runs `effect` after this transaction commits; never if it rolls back. */
@@ -64,7 +76,10 @@ export interface Idempotency<T, R extends Record<string, unknown>> {
 }
 
 export interface MutationOptions<T, R extends Record<string, unknown>> {
-  /** Who acts: recorded on every audit event and owns the idempotency key. Null: the system. */
+  /**
+   * Who acts: admitted first (an active employee, held until the end: see ActorGate), recorded
+   * on every audit event, and owner of the idempotency key. Null: the system.
+   */
   actor: { id: string } | null;
   idempotency?: Idempotency<T, R>;
   isolation?: IsolationLevel;
@@ -72,7 +87,8 @@ export interface MutationOptions<T, R extends Record<string, unknown>> {
 
 /**
  * The only way a mutation runs. One PostgreSQL transaction (retried whole on serialization
- * failures and deadlocks) holding, in order: the idempotency claim (or the replay of the first
+ * failures and deadlocks) holding, in order: the actor's admission (ActorGate: nobody acts once
+ * their deactivation has committed), the idempotency claim (or the replay of the first
  * outcome, read through this same transaction so that no request ever holds two pooled
  * connections), the domain work with its audit events, and the remembered outcome. Effects
  * registered with `tx.afterCommit` run once the transaction has committed.
@@ -80,27 +96,33 @@ export interface MutationOptions<T, R extends Record<string, unknown>> {
 @Injectable()
 export class UnitOfWork {
   private readonly logger = new Logger(UnitOfWork.name);
+  private changesCommitted = 0;
 
   constructor(
     private readonly transactions: Transactions,
     private readonly idempotencyKeys: IdempotencyKeyRepository,
     private readonly trail: AuditTrail,
+    private readonly gate: ActorGate,
+    @Optional() private readonly listener?: AuditListener,
   ) {}
 
   async run<T, R extends Record<string, unknown> = Record<string, unknown>>(
     options: MutationOptions<T, R>,
     work: (tx: Tx) => Promise<T>,
   ): Promise<T> {
+    // From here on this request reads on the primary, where its own change is (or was tried).
+    ReadRouting.noteWrite();
     let committed: Tx | undefined;
     const result = await this.transactions.run(
       async (manager) => {
-        const tx = new Tx(manager, options.actor?.id ?? null, this.trail);
+        const tx = new Tx(manager, options.actor?.id ?? null, this.trail, this.listener);
         const outcome = await this.attempt(tx, options, work);
         committed = tx;
         return outcome;
       },
       { isolation: options.isolation },
     );
+    if (committed?.recorded) this.changesCommitted++;
     for (const effect of committed?.effects ?? []) {
       try {
         await effect();
@@ -112,11 +134,22 @@ export class UnitOfWork {
     return result;
   }
 
+  /**
+   * How many units of work that changed domain state (recorded an audit event: every change of
+   * roles, memberships, ownership or standing does) this instance has committed: something read
+   * before it moved (e.g. a cached actor) may be stale. Bookkeeping that records nothing (a
+   * notification marked read, a dashboard refresh) does not move it.
+   */
+  get commits(): number {
+    return this.changesCommitted;
+  }
+
   private async attempt<T, R extends Record<string, unknown>>(
     tx: Tx,
     { actor, idempotency }: MutationOptions<T, R>,
     work: (tx: Tx) => Promise<T>,
   ): Promise<T> {
+    if (actor) await this.gate.admit(tx, actor.id);
     if (!idempotency?.key) return work(tx);
     const { key, operation } = idempotency;
     const owner = actor?.id ?? SYSTEM_ACTOR;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { ReadDb } from '../../database/read-db.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import type { AuditRecord } from '../../common/unit-of-work/audit-trail.js';
 import { keysetPage, SqlParams } from '../../database/keyset.js';
@@ -31,7 +31,8 @@ export interface EventFilter {
  */
 @Injectable()
 export class EventRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Stale-tolerant reads: the read replica when this request may use it (README). */
+  constructor(private readonly reads: ReadDb) {}
 
   /** Appends one event, in `db`'s transaction when it is one. */
   async append(db: Db, record: AuditRecord): Promise<void> {
@@ -60,7 +61,7 @@ export class EventRepository {
     if (filter.subjectId) where.push(`subject_id = ${params.add(filter.subjectId)}`);
     if (filter.since) where.push(`at >= ${params.add(filter.since)}`);
     if (filter.until) where.push(`at < ${params.add(filter.until)}`);
-    return keysetPage<EventRow, AuditEvent>((sql, p) => this.dataSource.query(sql, p), {
+    return keysetPage<EventRow, AuditEvent>((sql, p) => this.reads.query(sql, p), {
       select: EVENT_COLUMNS,
       from: 'public.event',
       where,

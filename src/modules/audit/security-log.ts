@@ -13,7 +13,13 @@ export interface FailedSignIn {
   email: string;
   employeeId?: string;
   address: string;
-  reason: 'wrong password' | 'unknown e-mail' | 'throttled' | 'published password';
+  reason:
+    | 'wrong password'
+    | 'wrong current password'
+    | 'unknown e-mail'
+    | 'throttled'
+    | 'published password'
+    | 'deactivated';
 }
 
 export interface Refusal {

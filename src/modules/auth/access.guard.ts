@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Request } from 'express';
+import type { GraphQLResolveInfo } from 'graphql';
 import {
   ACCESS_RULES,
   allows,
@@ -39,7 +40,9 @@ export class AccessGuard implements CanActivate {
     if (context.getType<'graphql' | 'http'>() === 'graphql') {
       const graphql = GqlExecutionContext.create(context);
       const ctx = graphql.getContext<GraphQLContext>();
-      ctx.actor ??= await this.auth.authenticate(ctx.authorization);
+      // A query may act on an actor read moments ago (ActorCache); a mutation reads it afresh.
+      const query = graphql.getInfo<GraphQLResolveInfo>().operation.operation === 'query';
+      ctx.actor ??= await this.auth.authenticate(ctx.authorization, query);
       actor = ctx.actor;
       args = graphql.getArgs<ResolverArgs>();
     } else {

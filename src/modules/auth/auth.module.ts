@@ -8,6 +8,7 @@ import { BearerAuthentication } from '../../common/auth/bearer-authentication.js
 import { AuditModule } from '../audit/audit.module.js';
 import { EmployeeModule } from '../employee/employee.module.js';
 import { AccessGuard } from './access.guard.js';
+import { ActorCache } from './actor-cache.js';
 import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
@@ -30,6 +31,7 @@ import { TokenService } from './token.service.js';
   providers: [
     TokenService,
     OidcVerifier,
+    ActorCache,
     AuthService,
     AuthResolver,
     // The per-employee limit first: a flood is refused before the access guard reads anything.

@@ -5,21 +5,27 @@ import { TeamModule } from '../team/team.module.js';
 import { BudgetService } from './budget.service.js';
 import { LedgerAccountResolver } from './ledger-account.resolver.js';
 import { LedgerEntryResolver } from './ledger-entry.resolver.js';
+import { LedgerViewResolver } from './ledger-view.resolver.js';
 import { TeamBalanceResolver } from './team-balance.resolver.js';
+import { TeamHoursRepository } from './team-hours.repository.js';
+import { TeamHoursService } from './team-hours.service.js';
 import { TeamLedgerResolver } from './team-ledger.resolver.js';
 import { TransferResolver } from './transfer.resolver.js';
 
-/** Team budgets on top of the ledger: allocation, balances, statements. */
+/** Team budgets on top of the ledger: allocation, balances, statements, hours by review state. */
 @Module({
   imports: [AuditModule, LedgerModule, TeamModule],
   providers: [
     BudgetService,
+    TeamHoursRepository,
+    TeamHoursService,
     TeamLedgerResolver,
     TeamBalanceResolver,
     LedgerEntryResolver,
     TransferResolver,
     LedgerAccountResolver,
+    LedgerViewResolver,
   ],
-  exports: [BudgetService],
+  exports: [BudgetService, TeamHoursService],
 })
 export class BudgetModule {}

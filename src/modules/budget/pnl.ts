@@ -36,7 +36,34 @@ export function pnlWeeksOf(period: DateRange | undefined, field = 'period'): Wee
 /** The latest weeks of a weekly series, as many as it may hold. */
 export const latestWeeks = <T>(series: readonly T[]): T[] => series.slice(-MAX_PNL_WEEKS);
 
-/** A budget's movements: the team P&L of issue #5 and DESIGN.md's money flows. */
+/**
+ * A team's hours in the market over a period, by the ISO week (Monday to Sunday, UTC) of the
+ * day worked, and where their review stands now. Worked hours are its workers' (the team that
+ * was their home team when they logged them: the team paid for them); bought hours are logged
+ * on the needs the team buys itself.
+ */
+export interface TeamHours {
+  /** Logged, waiting for the buyer's review. */
+  pending: number;
+  /** Held back by the buyer, until the worker concedes or an admin decides. */
+  disputed: number;
+  /** Approved (by the buyer, the end of the review window or an admin): paid. */
+  paid: number;
+  /** Disputed and given back to the buyer: never paid. */
+  refunded: number;
+  /** Bought: hours on the team's own needs still pending or disputed. */
+  boughtUnderReview: number;
+}
+
+export const ZERO_HOURS: TeamHours = {
+  pending: 0,
+  disputed: 0,
+  paid: 0,
+  refunded: 0,
+  boughtUnderReview: 0,
+};
+
+/** A budget's movements: the team P&L of issue #5 and DESIGN.md's money flows, and its hours. */
 export interface Pnl {
   allocated: number;
   earned: number;
@@ -44,19 +71,34 @@ export interface Pnl {
   pledged: number;
   refunded: number;
   net: number;
+  hoursPending: number;
+  hoursDisputed: number;
+  hoursPaid: number;
+  hoursRefunded: number;
+  hoursBoughtUnderReview: number;
 }
 
 /**
- * allocated + earned − spent − pledged + refunded = net change of the balance, where spent is
- * escrow deposited for needs minus escrow returned, and refunded covers pledges given back
- * and initiative budgets returned.
+ * allocated + earned − spent − pledged + refunded = net change of the balance, where earned is
+ * only what approved hours paid (TIME_PAYMENT: hours under review or disputed earn nothing
+ * yet), spent is escrow deposited for needs minus escrow given back (returned when a need
+ * closes or ends, and refunded for disputed hours: TIME_REFUND), and refunded covers pledges
+ * given back and initiative budgets returned. The hours are by week worked, the credits by
+ * week moved: an hour worked in one week may be paid in the next.
  */
-export function pnlOf(flows: FlowByKind): Pnl {
+export function pnlOf(flows: FlowByKind, hours: TeamHours = ZERO_HOURS): Pnl {
   const into = (kind: TransferKind) => flows[kind]?.in ?? 0;
   const outOf = (kind: TransferKind) => flows[kind]?.out ?? 0;
-  const allocated = into(TransferKind.ALLOCATION);
+  // Credits an admin moved between teams count as allocated (negative for the paying team).
+  const allocated =
+    into(TransferKind.ALLOCATION) +
+    into(TransferKind.ADMIN_TRANSFER) -
+    outOf(TransferKind.ADMIN_TRANSFER);
   const earned = into(TransferKind.TIME_PAYMENT);
-  const spent = outOf(TransferKind.ESCROW_DEPOSIT) - into(TransferKind.ESCROW_RETURN);
+  const spent =
+    outOf(TransferKind.ESCROW_DEPOSIT) -
+    into(TransferKind.ESCROW_RETURN) -
+    into(TransferKind.TIME_REFUND);
   const pledged = outOf(TransferKind.PLEDGE);
   const refunded = into(TransferKind.PLEDGE_REFUND) + into(TransferKind.INITIATIVE_REFUND);
   return {
@@ -66,6 +108,11 @@ export function pnlOf(flows: FlowByKind): Pnl {
     pledged,
     refunded,
     net: allocated + earned - spent - pledged + refunded,
+    hoursPending: hours.pending,
+    hoursDisputed: hours.disputed,
+    hoursPaid: hours.paid,
+    hoursRefunded: hours.refunded,
+    hoursBoughtUnderReview: hours.boughtUnderReview,
   };
 }
 
@@ -77,7 +124,44 @@ export function addPnl(a: Pnl, b: Pnl): Pnl {
     pledged: a.pledged + b.pledged,
     refunded: a.refunded + b.refunded,
     net: a.net + b.net,
+    hoursPending: a.hoursPending + b.hoursPending,
+    hoursDisputed: a.hoursDisputed + b.hoursDisputed,
+    hoursPaid: a.hoursPaid + b.hoursPaid,
+    hoursRefunded: a.hoursRefunded + b.hoursRefunded,
+    hoursBoughtUnderReview: a.hoursBoughtUnderReview + b.hoursBoughtUnderReview,
   };
 }
 
-export const ZERO_PNL: Pnl = { allocated: 0, earned: 0, spent: 0, pledged: 0, refunded: 0, net: 0 };
+export const ZERO_PNL: Pnl = pnlOf({});
+
+/** A week's hours (by week worked), named by its Monday. */
+export interface HoursWeek {
+  week: string;
+  hours: TeamHours;
+}
+
+/** One week of a P&L series. */
+export interface PnlWeekFigures extends Pnl {
+  week: string;
+}
+
+/**
+ * The weekly P&L series from the weekly money flows (by week moved) and the weekly hours (by
+ * week worked), both named by Monday with quiet weeks left out: every week either has, in
+ * order, the latest MAX_PNL_WEEKS of them.
+ */
+export function weeklyPnl(
+  flows: readonly { week: string; flows: FlowByKind }[],
+  hours: readonly HoursWeek[],
+): PnlWeekFigures[] {
+  const weeks = new Map<string, { flows: FlowByKind; hours: TeamHours }>();
+  for (const w of flows) weeks.set(w.week, { flows: w.flows, hours: ZERO_HOURS });
+  for (const w of hours)
+    weeks.set(w.week, { flows: weeks.get(w.week)?.flows ?? {}, hours: w.hours });
+  return latestWeeks(
+    [...weeks.keys()].sort().map((week) => {
+      const w = weeks.get(week)!;
+      return { week, ...pnlOf(w.flows, w.hours) };
+    }),
+  );
+}

@@ -16,6 +16,7 @@ import { TeamService } from '../team/team.service.js';
 import { teamBooksRules } from './books-policy.js';
 import {
   AllocateCreditsPayload,
+  TransferCreditsPayload,
   LedgerEntryConnection,
   PnlFigures,
   PnlWeek,
@@ -23,7 +24,9 @@ import {
 } from './budget.models.js';
 import { BudgetService } from './budget.service.js';
 import { AllocateCreditsInput } from './dto/allocate-credits.input.js';
-import { latestWeeks, MAX_PNL_WEEKS, pnlOf, pnlWeeksOf } from './pnl.js';
+import { TransferCreditsInput } from './dto/transfer-credits.input.js';
+import { MAX_PNL_WEEKS, pnlOf, pnlWeeksOf, weeklyPnl } from './pnl.js';
+import { TeamHoursService } from './team-hours.service.js';
 
 /** A team's books over a period, and the allocation of credits to it. */
 @Resolver(() => TeamLedger)
@@ -33,6 +36,7 @@ export class TeamLedgerResolver {
     private readonly ledger: LedgerService,
     private readonly teams: TeamService,
     private readonly flows: AccountFlowService,
+    private readonly hours: TeamHoursService,
   ) {}
 
   @Mutation(() => AllocateCreditsPayload, { description: 'Admin only. Issues credits to a team.' })
@@ -43,6 +47,23 @@ export class TeamLedgerResolver {
   ): Promise<AllocateCreditsPayload> {
     const transfer = await this.budget.allocateCredits(input, actor);
     return { transfer, team: await this.teams.findById(input.teamId, 'teamId') };
+  }
+
+  @Mutation(() => TransferCreditsPayload, {
+    description:
+      'Admin only. Moves credits from one team to another (ADMIN_TRANSFER), e.g. before archiving a team.',
+  })
+  @AdminOnly()
+  async transferCredits(
+    @Args('input') input: TransferCreditsInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<TransferCreditsPayload> {
+    const transfer = await this.budget.transferCredits(input, actor);
+    return {
+      transfer,
+      from: await this.teams.findById(input.fromTeamId, 'fromTeamId'),
+      to: await this.teams.findById(input.toTeamId, 'toTeamId'),
+    };
   }
 
   @Query(() => TeamLedger, {
@@ -76,11 +97,11 @@ export class TeamLedgerResolver {
   }
 
   private async pnlFigures(ledger: TeamLedger, loaders: RequestLoaders): Promise<PnlFigures> {
-    return pnlOf(
-      await loaders
-        .get(this.flows.totals)
-        .load({ accountId: ledger.account.id, weeks: ledger.weeks }),
-    );
+    const [flows, hours] = await Promise.all([
+      loaders.get(this.flows.totals).load({ accountId: ledger.account.id, weeks: ledger.weeks }),
+      loaders.get(this.hours.totals).load({ teamId: ledger.team.id, weeks: ledger.weeks }),
+    ]);
+    return pnlOf(flows, hours);
   }
 
   @ResolveField(() => CreditsScalar, {
@@ -98,15 +119,16 @@ export class TeamLedgerResolver {
   @ResolveField(() => [PnlWeek], {
     description: atMost(
       MAX_PNL_WEEKS,
-      'Week by week over the period, for charts (quiet weeks left out); over all time, the latest weeks.',
+      'Week by week over the period, for charts (weeks without credits moved or hours worked left out); over all time, the latest weeks.',
     ),
   })
   @MaxItems(MAX_PNL_WEEKS)
   async weekly(ledger: TeamLedger, _: unknown, { loaders }: GraphQLContext): Promise<PnlWeek[]> {
-    const weeks = await loaders
-      .get(this.flows.weekly)
-      .load({ accountId: ledger.account.id, weeks: ledger.weeks });
-    return latestWeeks(weeks).map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
+    const [flows, hours] = await Promise.all([
+      loaders.get(this.flows.weekly).load({ accountId: ledger.account.id, weeks: ledger.weeks }),
+      loaders.get(this.hours.weekly).load({ teamId: ledger.team.id, weeks: ledger.weeks }),
+    ]);
+    return weeklyPnl(flows, hours);
   }
 
   @ResolveField(() => LedgerEntryConnection, {

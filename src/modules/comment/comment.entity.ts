@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -14,6 +15,7 @@ import { CommentSubject } from './comment.enums.js';
 
 /** A comment on an idea, a need or an initiative. */
 @Entity('comment')
+@Check('comment_hidden_check', '(hidden_at IS NULL) = (hidden_reason IS NULL)')
 @Index('comment_seq_key', ['seq'], { unique: true })
 @Index('comment_subject_idx', ['subjectType', 'subjectId', 'seq'])
 export class CommentEntity {
@@ -44,6 +46,21 @@ export class CommentEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** When its author last edited it (each edit keeps a revision). */
+  @Column({ name: 'edited_at', type: 'timestamptz', nullable: true })
+  editedAt: Date | null;
+
+  /** When its author deleted it: the row stays (revisions and the audit log name it). */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt: Date | null;
+
+  /** When an admin hid it, and why (its body then shows to admins only). */
+  @Column({ name: 'hidden_at', type: 'timestamptz', nullable: true })
+  hiddenAt: Date | null;
+
+  @Column({ name: 'hidden_reason', type: 'varchar', length: 2000, nullable: true })
+  hiddenReason: string | null;
 
   @ManyToOne(() => EmployeeEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'comment_author_id_fkey' })

@@ -4,6 +4,9 @@ import { EmployeeModule } from '../employee/employee.module.js';
 import { IdeaModule } from '../idea/idea.module.js';
 import { InitiativeModule } from '../initiative/initiative.module.js';
 import { MarketModule } from '../market/market.module.js';
+import { RevisionModule } from '../revision/revision.module.js';
+import { CommentEditResolver } from './comment-edit.resolver.js';
+import { CommentEditService } from './comment-edit.service.js';
 import { CommentEntity } from './comment.entity.js';
 import { CommentRepository } from './comment.repository.js';
 import { CommentResolver } from './comment.resolver.js';
@@ -20,11 +23,14 @@ import { NeedCommentsResolver } from './need-comments.resolver.js';
     IdeaModule,
     InitiativeModule,
     MarketModule,
+    RevisionModule,
   ],
   providers: [
     CommentRepository,
     CommentService,
     CommentResolver,
+    CommentEditService,
+    CommentEditResolver,
     IdeaCommentsResolver,
     NeedCommentsResolver,
     InitiativeCommentsResolver,

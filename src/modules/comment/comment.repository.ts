@@ -8,7 +8,8 @@ import type { CommentSubject } from './comment.enums.js';
 import type { Comment } from './models/comment.models.js';
 
 const COMMENT_COLUMNS = `c.id, c.seq, c.subject_type AS "subjectType", c.subject_id AS "subjectId",
-  c.author_id AS "authorId", c.body, c.created_at AS "createdAt"`;
+  c.author_id AS "authorId", c.body, c.created_at AS "createdAt", c.edited_at AS "editedAt",
+  c.deleted_at AS "deletedAt", c.hidden_at AS "hiddenAt", c.hidden_reason AS "hiddenReason"`;
 
 type CommentRow = Omit<Comment, 'seq'> & { seq: string };
 const toComment = (row: CommentRow): Comment => ({ ...row, seq: Number(row.seq) });
@@ -41,6 +42,49 @@ export class CommentRepository {
        RETURNING ${COMMENT_COLUMNS}`,
       [comment.subjectType, comment.subjectId, comment.authorId, comment.body],
     );
+    if (!row) throw notFound('Comment');
+    return toComment(row);
+  }
+
+  /** The comment, row-locked FOR UPDATE (an edit, a deletion or hiding changes it). */
+  async lock(tx: Db, id: string): Promise<Comment | undefined> {
+    const row = await firstRow<CommentRow>(
+      tx,
+      `SELECT ${COMMENT_COLUMNS} FROM comment c WHERE c.id = $1 FOR UPDATE`,
+      [id],
+    );
+    return row && toComment(row);
+  }
+
+  /** A new body, edited now. */
+  editBody(tx: Db, id: string, body: string): Promise<Comment> {
+    return this.one(
+      tx,
+      `UPDATE comment c SET body = $2, edited_at = now() WHERE id = $1 RETURNING ${COMMENT_COLUMNS}`,
+      [id, body],
+    );
+  }
+
+  /** Deleted by its author: the row stays, its body is no longer shown. */
+  markDeleted(tx: Db, id: string): Promise<Comment> {
+    return this.one(
+      tx,
+      `UPDATE comment c SET deleted_at = now() WHERE id = $1 RETURNING ${COMMENT_COLUMNS}`,
+      [id],
+    );
+  }
+
+  /** Hidden by an admin, with the reason. */
+  markHidden(tx: Db, id: string, reason: string): Promise<Comment> {
+    return this.one(
+      tx,
+      `UPDATE comment c SET hidden_at = now(), hidden_reason = $2 WHERE id = $1 RETURNING ${COMMENT_COLUMNS}`,
+      [id, reason],
+    );
+  }
+
+  private async one(db: Db, sql: string, params: unknown[]): Promise<Comment> {
+    const row = await firstRow<CommentRow>(db, sql, params);
     if (!row) throw notFound('Comment');
     return toComment(row);
   }

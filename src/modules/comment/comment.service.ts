@@ -25,7 +25,7 @@ export class CommentService {
 
   /** Anyone who can see the subject may comment on it (a draft idea: only its proposer). */
   async commentOn(input: CommentOnInput, actor: Actor): Promise<Comment> {
-    const subjectName = await this.assertVisible(input, actor);
+    const subjectName = await this.assertVisible(input, actor, 'subjectId');
     return this.unitOfWork.run({ actor }, async (tx) => {
       const comment = await this.comments.insert(tx, {
         subjectType: input.subjectType,
@@ -44,17 +44,21 @@ export class CommentService {
     });
   }
 
-  /** The subject's name in the audit log; NOT_FOUND if the actor cannot see it. */
-  private async assertVisible(input: CommentOnInput, actor: Actor): Promise<string> {
+  /** The subject's name in the audit log; NOT_FOUND (on `field`) if the actor cannot see it. */
+  async assertVisible(
+    input: Pick<CommentOnInput, 'subjectType' | 'subjectId'>,
+    actor: Actor,
+    field: string,
+  ): Promise<string> {
     switch (input.subjectType) {
       case CommentSubject.IDEA:
-        await this.ideas.findVisible(input.subjectId, actor, 'subjectId');
+        await this.ideas.findVisible(input.subjectId, actor, field);
         return 'Idea';
       case CommentSubject.NEED:
-        await this.needs.findById(input.subjectId, 'subjectId');
+        await this.needs.findById(input.subjectId, field);
         return 'Need';
       case CommentSubject.INITIATIVE:
-        await this.initiatives.findById(input.subjectId, 'subjectId');
+        await this.initiatives.findById(input.subjectId, field);
         return 'Initiative';
     }
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BudgetModule } from '../budget/budget.module.js';
 import { InitiativeModule } from '../initiative/initiative.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { SkillModule } from '../skill/skill.module.js';
@@ -10,6 +11,7 @@ import { IdeaFunnelRepository } from './idea-funnel.repository.js';
 import { IdeaFunnelService } from './idea-funnel.service.js';
 import { InitiativeOutcomeResolver } from './initiative-outcome.resolver.js';
 import { InitiativeOutcomesRepository } from './initiative-outcomes.repository.js';
+import { InitiativeOutcomesResolver } from './initiative-outcomes.resolver.js';
 import { InitiativeOutcomesService } from './initiative-outcomes.service.js';
 import { MarketStatsRepository } from './market-stats.repository.js';
 import { MarketStatsService } from './market-stats.service.js';
@@ -27,6 +29,7 @@ import { TeamPnlService } from './team-pnl.service.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature([SummaryRefreshEntity]),
+    BudgetModule,
     InitiativeModule,
     LedgerModule,
     SkillModule,
@@ -46,6 +49,7 @@ import { TeamPnlService } from './team-pnl.service.js';
     SummaryRefreshService,
     DashboardResolver,
     InitiativeOutcomeResolver,
+    InitiativeOutcomesResolver,
     SkillMarketStatsResolver,
     TeamPnlResolver,
     TeamPnlReportResolver,

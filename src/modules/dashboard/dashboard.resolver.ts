@@ -2,7 +2,7 @@ import { Args, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
 import { DateRange } from '../../common/graphql/date-range.js';
 import { CurrentActor } from '../../common/graphql/decorators.js';
-import { MaxItems } from '../../common/graphql/list-limits.js';
+import { FirstPagesChild, MaxItems } from '../../common/graphql/list-limits.js';
 import { MAX_PNL_WEEKS, pnlWeeksOf } from '../budget/pnl.js';
 import {
   IdeaFunnelArgs,
@@ -39,10 +39,16 @@ export class DashboardResolver {
 
   @Query(() => InitiativeOutcomes, {
     description:
-      'Initiatives in numbers, best outcome score first by default, with org-wide totals.',
+      'Initiatives in numbers, best outcome score first by default, with org-wide totals. Page the initiatives on the connection: initiatives(first, after).',
   })
-  initiativeOutcomes(@Args() args: InitiativeOutcomesArgs): Promise<InitiativeOutcomes> {
-    return this.outcomes.outcomes(args.filter, args.sort, args.first, args.after);
+  @FirstPagesChild('initiatives')
+  async initiativeOutcomes(@Args() args: InitiativeOutcomesArgs): Promise<InitiativeOutcomes> {
+    return {
+      totals: await this.outcomes.totals(args.filter),
+      filter: args.filter,
+      sort: args.sort,
+      deprecatedPage: { first: args.first, after: args.after },
+    };
   }
 
   @Query(() => MarketStats, {

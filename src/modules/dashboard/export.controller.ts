@@ -1,9 +1,10 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import type { AuthenticatedRequest } from '../auth/access.guard.js';
 import { DomainError, unauthenticated } from '../../common/errors/domain-error.js';
 import { ErrorCode } from '../../common/errors/error-code.js';
 import { RateLimits } from '../../common/rate-limit/rate-limits.js';
+import { ReadOnlyRequest } from '../../common/read-routing/read-only-request.interceptor.js';
 import { toCsv } from './csv.js';
 import { ExportOutcomesQuery, ExportPnlQuery } from './dto/export.query.js';
 import { InitiativeOutcomesService } from './initiative-outcomes.service.js';
@@ -27,6 +28,8 @@ function asCsvFile(response: Response, filename: string): void {
  * GET /export/initiative-outcomes.csv and GET /export/team-pnl.csv.
  */
 @Controller('export')
+// Exports only read: their figures may come from the read replica (README, "Read replica").
+@UseInterceptors(ReadOnlyRequest)
 export class ExportController {
   constructor(
     private readonly outcomes: InitiativeOutcomesService,
@@ -130,6 +133,11 @@ export class ExportController {
       refunded: team.refunded,
       net: team.net,
       balance_now: team.balance,
+      hours_pending: team.hoursPending,
+      hours_disputed: team.hoursDisputed,
+      hours_paid: team.hoursPaid,
+      hours_refunded: team.hoursRefunded,
+      hours_bought_under_review: team.hoursBoughtUnderReview,
     }));
     asCsvFile(response, 'team-pnl.csv');
     return toCsv(rows, PNL_COLUMNS);
@@ -166,4 +174,11 @@ const PNL_COLUMNS = [
   'refunded',
   'net',
   'balance_now',
+  // Hours by the ISO week worked and where their review stands (see PnlFigures): after the
+  // credits, so that spreadsheets reading columns by position keep working.
+  'hours_pending',
+  'hours_disputed',
+  'hours_paid',
+  'hours_refunded',
+  'hours_bought_under_review',
 ];

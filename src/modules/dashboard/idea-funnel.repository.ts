@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SqlParams } from '../../database/keyset.js';
+import { ReadDb } from '../../database/read-db.js';
 import { rows, type Db } from '../../database/sql.js';
 import type { IdeaFunnelFilter } from './dto/dashboard.inputs.js';
 
@@ -14,7 +14,8 @@ export type IdeaFunnelCounts = Record<
 /** Reads the idea table (the idea module's) for the funnel: one aggregate pass, no writes. */
 @Injectable()
 export class IdeaFunnelRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Stale-tolerant reads: the read replica when this request may use it (README). */
+  constructor(private readonly reads: ReadDb) {}
 
   /**
    * The stage counts and median times of the submitted ideas the filter selects (a draft is
@@ -22,7 +23,7 @@ export class IdeaFunnelRepository {
    */
   async counts(
     filter: IdeaFunnelFilter | undefined,
-    db: Db = this.dataSource,
+    db: Db = this.reads,
   ): Promise<IdeaFunnelCounts> {
     const params = new SqlParams();
     const where = ['submitted_at IS NOT NULL'];

@@ -37,7 +37,8 @@ export class InitiativeOutcomeResolver {
   // The people who have ever been members are not bounded, so neither are their teams: a
   // client asks for as many as it shows (all but the largest initiatives fit in a page).
   @ResolveField(() => [Team], {
-    description: 'The home teams of the people who have been members.',
+    description:
+      'The home teams of the people who have ever been members (those allTimeMemberCount counts).',
   })
   async memberTeams(
     @Parent() outcome: InitiativeOutcome,
@@ -69,6 +70,7 @@ export class InitiativeOutcomeResolver {
       direction: metric.direction,
       baseline: metric.baseline,
       target: metric.target,
+      latestValue: metric.latestValue,
       latest: metric.latestValue,
       progressPercent: metricProgressPercent(metric, metric.latestValue),
       series: series[i] instanceof Error ? [] : (series[i] as number[]),

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { toConnection, type ConnectionResult } from '../../common/graphql/connection.js';
 import type { CursorValue } from '../../common/graphql/cursor.js';
 import { SqlParams, cursorCondition, type SortColumn } from '../../database/keyset.js';
+import { ReadDb } from '../../database/read-db.js';
 import { rows, type Db } from '../../database/sql.js';
 import { percentOf, round1 } from './dashboard-figures.js';
 import { InitiativeOutcomeSort, type InitiativeOutcomesFilter } from './dto/dashboard.inputs.js';
@@ -24,7 +24,7 @@ type TotalsRow = Omit<InitiativeTotals, 'funded' | 'spent'> & Record<'funded' | 
 
 type OutcomeRow = Omit<
   InitiativeOutcome,
-  'seq' | 'budget' | 'spent' | 'remaining' | 'milestoneProgressPercent'
+  'seq' | 'budget' | 'spent' | 'remaining' | 'milestoneProgressPercent' | 'memberCount'
 > &
   Record<'seq' | 'budget' | 'spent', string>;
 
@@ -56,6 +56,7 @@ function toOutcome(row: OutcomeRow): InitiativeOutcome {
     budget,
     spent,
     remaining: budget - spent,
+    memberCount: row.allTimeMemberCount,
     outcomeScore: round1(row.outcomeScore),
     milestoneProgressPercent: percentOf(row.milestonesDone, row.milestonesTotal),
   };
@@ -69,12 +70,13 @@ function toOutcome(row: OutcomeRow): InitiativeOutcome {
  */
 @Injectable()
 export class InitiativeOutcomesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Stale-tolerant reads: the read replica when this request may use it (README). */
+  constructor(private readonly reads: ReadDb) {}
 
   /** Counts, money and the mean score over every initiative the filter selects. */
   async totals(
     filter: InitiativeOutcomesFilter | undefined,
-    db: Db = this.dataSource,
+    db: Db = this.reads,
   ): Promise<InitiativeTotals> {
     const params = new SqlParams();
     const [row] = await rows<TotalsRow>(
@@ -100,7 +102,7 @@ export class InitiativeOutcomesRepository {
     first: number,
     after: string | undefined,
     countAll: () => Promise<number>,
-    db: Db = this.dataSource,
+    db: Db = this.reads,
   ): Promise<ConnectionResult<InitiativeOutcome>> {
     const [orderBy, sortKey] = ORDERS[sort];
     const params = new SqlParams();
@@ -113,7 +115,8 @@ export class InitiativeOutcomesRepository {
       db,
       `SELECT i.id AS "initiativeId", i.seq, i.title, i.status, i.created_at AS "startedAt",
               i.sponsor_team_id AS "sponsorTeamId", i.budget, i.spent, i.outcome_score AS "outcomeScore",
-              coalesce(i.outcome_score, -1) AS "scoreKey", hours.committed AS "hoursCommittedPerWeek", people.members AS "memberCount",
+              coalesce(i.outcome_score, -1) AS "scoreKey", hours.committed AS "hoursCommittedPerWeek", hours.members AS "currentMemberCount",
+              people.members AS "allTimeMemberCount",
               people.teams AS "memberTeamIds", logged.hours AS "hoursLogged",
               milestones.total AS "milestonesTotal", milestones.done AS "milestonesDone"
          FROM (
@@ -123,7 +126,7 @@ export class InitiativeOutcomesRepository {
             LIMIT ${limit}
          ) i
          CROSS JOIN LATERAL (
-           SELECT coalesce(sum(hours_per_week), 0)::int AS committed
+           SELECT coalesce(sum(hours_per_week), 0)::int AS committed, count(*)::int AS members
              FROM initiative_member WHERE initiative_id = i.id AND left_at IS NULL
          ) hours
          CROSS JOIN LATERAL (

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { WeekRange } from '../../common/graphql/date-range.js';
 import { SqlParams } from '../../database/keyset.js';
+import { ReadDb } from '../../database/read-db.js';
 import { rows, type Db } from '../../database/sql.js';
-import type { SkillMarketStats } from './models/dashboard.models.js';
+import type { MarketHours, SkillMarketStats } from './models/dashboard.models.js';
 
 /** Which skills, over which weeks (named by their Mondays). */
 export interface MarketSkillsFilter {
@@ -22,20 +22,22 @@ export type SkillMarketFigures = Omit<SkillMarketStats, 'acceptedRate' | 'fillRa
 
 /**
  * The skills market from the dashboard's materialized views (market_need_week,
- * market_rate_week, market_fill_time_week, market_skill_now; see SummaryRefreshService).
+ * market_rate_week, market_fill_time_week, market_skill_now, market_hours_week; see
+ * SummaryRefreshService).
  * Percentiles come from per-week histograms of whole-credit rates and whole hours, so they
  * are exact (discrete: the smallest value with at least that share of the observations at or
  * below it) and cost a few thousand rows whatever the number of bids.
  */
 @Injectable()
 export class MarketStatsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Stale-tolerant reads: the read replica when this request may use it (README). */
+  constructor(private readonly reads: ReadDb) {}
 
   /** The first `first` chosen skills, most open demand first, then most needs posted. */
   async skills(
     filter: MarketSkillsFilter,
     first: number,
-    db: Db = this.dataSource,
+    db: Db = this.reads,
   ): Promise<SkillMarketFigures[]> {
     const params = new SqlParams();
     const skills: string[] = [];
@@ -91,5 +93,37 @@ export class MarketStatsRepository {
         LIMIT ${params.add(first)}`,
       params.values,
     );
+  }
+
+  /**
+   * The market's logged hours in these weeks (by the ISO week worked), by where their review
+   * stands now, and what they are worth at their engagements' rates.
+   */
+  async hours(weeks: WeekRange, db: Db = this.reads): Promise<MarketHours> {
+    const params = new SqlParams();
+    const inWeeks: string[] = ['TRUE'];
+    if (weeks.from) inWeeks.push(`week >= ${params.add(weeks.from)}::date`);
+    if (weeks.to) inWeeks.push(`week <= ${params.add(weeks.to)}::date`);
+    const sum = (what: 'hours' | 'credits', status: string) =>
+      `coalesce(sum(${what}) FILTER (WHERE status = '${status}'), 0)::text`;
+    const [row] = await rows<Record<keyof MarketHours, string>>(
+      db,
+      `SELECT ${sum('hours', 'PENDING')} AS "hoursPending", ${sum('hours', 'DISPUTED')} AS "hoursDisputed",
+              ${sum('hours', 'APPROVED')} AS "hoursPaid", ${sum('hours', 'REFUNDED')} AS "hoursRefunded",
+              ${sum('credits', 'PENDING')} AS "creditsPending", ${sum('credits', 'DISPUTED')} AS "creditsDisputed",
+              ${sum('credits', 'APPROVED')} AS "creditsPaid", ${sum('credits', 'REFUNDED')} AS "creditsRefunded"
+         FROM market_hours_week WHERE ${inWeeks.join(' AND ')}`,
+      params.values,
+    );
+    return {
+      hoursPending: Number(row.hoursPending),
+      hoursDisputed: Number(row.hoursDisputed),
+      hoursPaid: Number(row.hoursPaid),
+      hoursRefunded: Number(row.hoursRefunded),
+      creditsPending: Number(row.creditsPending),
+      creditsDisputed: Number(row.creditsDisputed),
+      creditsPaid: Number(row.creditsPaid),
+      creditsRefunded: Number(row.creditsRefunded),
+    };
   }
 }

@@ -9,8 +9,8 @@ import { MARKET_VIEWS } from './summary-refresh.service.js';
 
 /**
  * The skills market from the materialized views (refreshed every minute): demand and supply
- * now, and over the chosen weeks what was posted, how much of it filled and how fast, and the
- * rates accepted.
+ * now, and over the chosen weeks what was posted, how much of it filled and how fast, the
+ * rates accepted, and the hours worked by where their review stands.
  */
 @Injectable()
 export class MarketStatsService {
@@ -20,17 +20,20 @@ export class MarketStatsService {
   ) {}
 
   async stats(filter: MarketStatsFilter | undefined, first: number): Promise<MarketStats> {
+    const weeks = weeksOf(filter?.period);
     const skills = await this.repository.skills(
       {
         skillId: filter?.skillId,
         normalizedName: filter?.skill ? normalizeSkillName(filter.skill) : undefined,
-        weeks: weeksOf(filter?.period),
+        weeks,
       },
       first,
     );
+    const hours = await this.repository.hours(weeks);
     const asOf = await this.refreshes.oldestRefresh(MARKET_VIEWS);
     return {
       asOf,
+      hours,
       skills: skills.map(({ p25, median, p75, ...skill }) => ({
         ...skill,
         fillRatePercent:

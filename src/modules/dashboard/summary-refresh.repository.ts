@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ReadDb } from '../../database/read-db.js';
 import { rows, type Db } from '../../database/sql.js';
 
 /** The advisory lock that lets one instance at a time refresh the summaries. */
@@ -11,7 +12,11 @@ const REFRESH_LOCK = `hashtext('mbd:summaries')`;
  */
 @Injectable()
 export class SummaryRefreshRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Stale-tolerant reads: the read replica when this request may use it (README). */
+    private readonly reads: ReadDb,
+  ) {}
 
   /**
    * Runs `work` on one dedicated connection (a session, not a transaction) while it holds the
@@ -53,7 +58,7 @@ export class SummaryRefreshRepository {
   }
 
   /** When the stalest of these views was refreshed; now if none ever was. */
-  async oldestRefresh(views: string[], db: Db = this.dataSource): Promise<Date> {
+  async oldestRefresh(views: string[], db: Db = this.reads): Promise<Date> {
     const [{ asOf }] = await rows<{ asOf: Date }>(
       db,
       `SELECT coalesce(min(refreshed_at), now()) AS "asOf" FROM summary_refresh WHERE name = ANY($1)`,

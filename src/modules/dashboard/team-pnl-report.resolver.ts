@@ -2,7 +2,7 @@ import { Args, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { ConnectionArgs, type ConnectionResult } from '../../common/graphql/connection.js';
 import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
 import { PnlWeek } from '../budget/budget.models.js';
-import { latestWeeks, MAX_PNL_WEEKS, pnlOf } from '../budget/pnl.js';
+import { MAX_PNL_WEEKS, weeklyPnl } from '../budget/pnl.js';
 import { TeamPnl, TeamPnlConnection, TeamPnlReport } from './models/dashboard.models.js';
 import { TeamPnlService } from './team-pnl.service.js';
 
@@ -27,6 +27,6 @@ export class TeamPnlReportResolver {
   })
   @MaxItems(MAX_PNL_WEEKS)
   weekly(report: TeamPnlReport): PnlWeek[] {
-    return latestWeeks(report.combinedWeekly).map((w) => ({ week: w.week, ...pnlOf(w.flows) }));
+    return weeklyPnl(report.combinedWeekly, report.combinedHoursWeekly);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SqlParams } from '../../database/keyset.js';
+import { ReadDb } from '../../database/read-db.js';
 import { rows, type Db } from '../../database/sql.js';
 
 /** A team with its ledger account: what a P&L row starts from. */
@@ -16,10 +16,11 @@ type TeamAccountRow = Omit<TeamAccount, 'balance'> & { balance: string };
 /** Reads teams with their accounts (the team and ledger modules' tables; reads only). */
 @Injectable()
 export class TeamPnlRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Stale-tolerant reads: the read replica when this request may use it (README). */
+  constructor(private readonly reads: ReadDb) {}
 
   /** The teams with these ids (every team if null), with their accounts, by name. */
-  async teamAccounts(teamIds: string[] | null, db: Db = this.dataSource): Promise<TeamAccount[]> {
+  async teamAccounts(teamIds: string[] | null, db: Db = this.reads): Promise<TeamAccount[]> {
     const params = new SqlParams();
     const visible = teamIds === null ? 'TRUE' : `t.id = ANY(${params.add(teamIds)}::uuid[])`;
     const found = await rows<TeamAccountRow>(

@@ -4,6 +4,7 @@ import { toConnection, type ConnectionResult } from '../../common/graphql/connec
 import { decodeCursor } from '../../common/graphql/cursor.js';
 import { sundayOf, weeksOf, type DateRange } from '../../common/graphql/date-range.js';
 import { addPnl, pnlOf, ZERO_PNL } from '../budget/pnl.js';
+import { TeamHoursService } from '../budget/team-hours.service.js';
 import { AccountFlowService } from '../ledger/account-flow.service.js';
 import { pnlTeamsVisibleTo } from './dashboard-policy.js';
 import type { TeamPnl, TeamPnlReport } from './models/dashboard.models.js';
@@ -15,7 +16,8 @@ const byName = (a: TeamPnl, b: TeamPnl): number => (a.name < b.name ? -1 : a.nam
 /**
  * Every team's P&L over a period, from the weekly flow summary (account_flow): one pass over
  * a few rows per team and week, whatever the number of transfers (12 weeks of 500 teams is
- * about 17 000 rows, summed two ways at once). Open books (dashboard-policy.ts):
+ * about 17 000 rows, summed two ways at once), and one pass over the period's logged hours
+ * for their review states (TeamHoursService). Open books (dashboard-policy.ts):
  * admins and team leads see every team, members their own teams.
  */
 @Injectable()
@@ -23,26 +25,35 @@ export class TeamPnlService {
   constructor(
     private readonly repository: TeamPnlRepository,
     private readonly flows: AccountFlowService,
+    private readonly hours: TeamHoursService,
   ) {}
 
   async report(actor: Actor, period: DateRange | undefined): Promise<TeamPnlReport> {
     const weeks = weeksOf(period);
     const accounts = await this.repository.teamAccounts(pnlTeamsVisibleTo(actor));
     // Every team's totals and the weekly series in one pass over the weekly flow summary.
-    const flows = await this.flows.report(
-      accounts.map((team) => team.accountId),
-      weeks,
-    );
+    const [flows, hours] = await Promise.all([
+      this.flows.report(
+        accounts.map((team) => team.accountId),
+        weeks,
+      ),
+      // The same for their hours by review state, by the week worked.
+      this.hours.report(
+        accounts.map((team) => team.teamId),
+        weeks,
+      ),
+    ]);
     const teams: TeamPnl[] = accounts.map((team) => ({
       ...team,
       weeks,
-      ...pnlOf(flows.perAccount.get(team.accountId) ?? {}),
+      ...pnlOf(flows.perAccount.get(team.accountId) ?? {}, hours.perTeam.get(team.teamId)),
     }));
     return {
       period: { from: weeks.from, to: weeks.to ? sundayOf(weeks.to) : null },
       totals: teams.reduce((sum, team) => addPnl(sum, team), ZERO_PNL),
       teams,
       combinedWeekly: flows.combinedWeekly,
+      combinedHoursWeekly: hours.combinedWeekly,
     };
   }
 

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { capacityExceeded, notFound } from '../../common/errors/domain-error.js';
+import { capacityExceeded, DomainError, notFound } from '../../common/errors/domain-error.js';
+import { ErrorCode } from '../../common/errors/error-code.js';
+import type { Employee } from './employee.model.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { Db } from '../../database/sql.js';
 import { EmployeeRepository } from './employee.repository.js';
@@ -39,6 +41,22 @@ export class CapacityService {
         throw capacityExceeded(`This would commit more hours a week than the person has spare`);
       }
       throw error;
+    }
+  }
+
+  /**
+   * Refuses (CAPACITY_EXCEEDED on `field`) a weekly capacity below the hours the employee has
+   * committed. `employee` must have been read under its row lock (EmployeeRepository.lock), so
+   * no commitment can slip in between this check and the change; the employee_capacity_check
+   * constraint backs it up.
+   */
+  assertCapacityCovers(employee: Employee, weeklyCapacityHours: number, field: string): void {
+    if (weeklyCapacityHours < employee.committedHoursPerWeek) {
+      throw new DomainError(
+        ErrorCode.CAPACITY_EXCEEDED,
+        `${employee.committedHoursPerWeek} hours a week are committed already; the capacity cannot go below that`,
+        { field },
+      );
     }
   }
 }

@@ -15,6 +15,8 @@ import { TeamEntity } from '../team/team.entity.js';
 
 @Entity('employee')
 @Unique('employee_email_key', ['email'])
+@Unique('employee_user_name_key', ['userName'])
+@Unique('employee_external_id_key', ['externalId'])
 @Check(
   'employee_weekly_capacity_hours_check',
   `weekly_capacity_hours BETWEEN 0 AND ${MAX_WEEKLY_CAPACITY_HOURS}`,
@@ -44,8 +46,20 @@ export class EmployeeEntity {
   @Column({ type: 'varchar', length: 200, default: '' })
   title: string;
 
-  @Column({ name: 'password_hash', type: 'varchar', length: 255 })
-  passwordHash: string;
+  /** NULL for people provisioned from a directory (SCIM, import): they sign in through SSO. */
+  @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true })
+  passwordHash: string | null;
+
+  /**
+   * The directory's sign-in name (SCIM `userName`, often the UPN) when it is not the e-mail
+   * address; NULL: the e-mail is the user name. citext: unique whatever its case.
+   */
+  @Column({ name: 'user_name', type: 'citext', nullable: true })
+  userName: string | null;
+
+  /** The identity provider's own id for the person (SCIM `externalId`). */
+  @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
+  externalId: string | null;
 
   @Column({ name: 'weekly_capacity_hours', type: 'smallint', default: 8 })
   weeklyCapacityHours: number;
@@ -58,6 +72,17 @@ export class EmployeeEntity {
 
   @Column({ name: 'is_admin', type: 'boolean', default: false })
   isAdmin: boolean;
+
+  /**
+   * Every bearer token carries the version it was issued under and is refused once this has
+   * moved on: a password change, a role change and signOutEverywhere add one.
+   */
+  @Column({ name: 'session_version', type: 'integer', default: 0 })
+  sessionVersion: number;
+
+  /** Set when an admin deactivates a leaver: no sign-in, no token works (NULL: active). */
+  @Column({ name: 'deactivated_at', type: 'timestamptz', nullable: true })
+  deactivatedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -34,7 +34,16 @@ export class Employee {
   @Field()
   createdAt: Date;
 
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When an admin deactivated this person (a leaver); null while they are active.',
+  })
+  deactivatedAt: Date | null;
+
   homeTeamId: string;
+  /** The company directory's ids (SCIM userName when not the e-mail, and externalId). */
+  userName?: string | null;
+  externalId?: string | null;
 }
 
 @ObjectType()

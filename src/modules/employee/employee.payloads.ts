@@ -18,3 +18,39 @@ export class AddTeamMemberPayload {
   @Field(() => TeamMembership)
   membership: TeamMembership;
 }
+
+@ObjectType()
+export class UpdateEmployeePayload {
+  @Field(() => Employee)
+  employee: Employee;
+}
+
+@ObjectType()
+export class MoveEmployeePayload {
+  @Field(() => Employee)
+  employee: Employee;
+}
+
+@ObjectType()
+export class SetTeamMemberRolePayload {
+  @Field(() => TeamMembership)
+  membership: TeamMembership;
+}
+
+@ObjectType()
+export class RemoveTeamMemberPayload {
+  @Field(() => Employee, { description: 'The employee, no longer in the team.' })
+  employee: Employee;
+}
+
+@ObjectType()
+export class DeactivateEmployeePayload {
+  @Field(() => Employee)
+  employee: Employee;
+}
+
+@ObjectType()
+export class ReactivateEmployeePayload {
+  @Field(() => Employee)
+  employee: Employee;
+}

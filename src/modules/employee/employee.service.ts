@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { Actor } from '../../common/auth/actor.js';
 import { hashPassword } from '../../common/auth/passwords.js';
 import { badInput, conflict, notFound } from '../../common/errors/domain-error.js';
+import { directoryConflict, homeTeamMissing } from './employee-conflicts.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
-import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
+import type { PubSubEngine } from 'graphql-subscriptions';
+import { SESSIONS_ENDED_TOPIC, type SessionsEndedEvent } from '../../common/auth/sessions-ended.js';
+import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
+import { UnitOfWork, type Tx } from '../../common/unit-of-work/unit-of-work.js';
 import type { Db } from '../../database/sql.js';
 import { normalizeSkillName } from '../skill/skill-name.js';
 import { SkillService } from '../skill/skill.service.js';
@@ -15,11 +18,21 @@ import type { EmployeeFilter } from './dto/employees.args.js';
 import type { SkillLevelInput } from './dto/skill-level.input.js';
 import { EmployeeSkillRepository } from './employee-skill.repository.js';
 import type { Employee, TeamMembership } from './employee.model.js';
-import { EmployeeRepository } from './employee.repository.js';
-import { membershipRefusal } from './membership-policy.js';
+import {
+  EmployeeRepository,
+  type ActorSession,
+  type Credentials,
+  type DirectoryIdentity,
+} from './employee.repository.js';
+import { membershipRefusal, roleChangeEndsSessions } from './membership-policy.js';
 import { TeamMembershipRepository } from './team-membership.repository.js';
 
 export type { MembersPage } from './team-membership.repository.js';
+export type { ActorSession, Credentials, DirectoryIdentity } from './employee.repository.js';
+
+/** A new employee as provisioning creates one: the password hashed already, or none. */
+export type NewPerson = Omit<CreateEmployeeInput, 'password'> &
+  DirectoryIdentity & { passwordHash: string | null };
 
 /** The system's own work (seeding) has no actor. */
 const actorOf = (actorId: string | null) => (actorId ? { id: actorId } : null);
@@ -33,42 +46,50 @@ export class EmployeeService {
     private readonly memberships: TeamMembershipRepository,
     private readonly skills: SkillService,
     private readonly teams: TeamService,
+    @InjectPubSub() private readonly pubSub: PubSubEngine,
   ) {}
 
   /** A new employee, a member of their home team, with their skills. */
   async create(input: CreateEmployeeInput, actorId: string | null): Promise<Employee> {
     const passwordHash = await hashPassword(input.password);
-    return this.unitOfWork.run({ actor: actorOf(actorId) }, async (tx) => {
-      let employee: Employee;
-      try {
-        employee = await this.employees.insert(tx, { ...input, passwordHash });
-      } catch (error) {
-        if (isConstraintViolation(error, 'employee_email_key')) {
-          throw conflict(`Someone already uses ${input.email}`, 'email');
-        }
-        if (isConstraintViolation(error, 'employee_home_team_id_fkey')) {
-          throw notFound('Team', 'homeTeamId');
-        }
-        throw error;
-      }
-      await this.memberships.insertMember(tx, employee.homeTeamId, employee.id);
-      const skills = await this.replaceSkills(tx, employee.id, input.skills, 'skills');
-      await tx.record({
-        action: 'employee.create',
-        subjectType: 'Employee',
-        subjectId: employee.id,
-        payload: {
-          name: employee.name,
-          email: employee.email,
-          title: employee.title,
-          homeTeamId: employee.homeTeamId,
-          weeklyCapacityHours: employee.weeklyCapacityHours,
-          isAdmin: employee.isAdmin,
-          skills,
-        },
-      });
-      return employee;
+    return this.unitOfWork.run({ actor: actorOf(actorId) }, (tx) =>
+      this.createIn(tx, { ...input, passwordHash }),
+    );
+  }
+
+  /**
+   * create, in the caller's unit of work, with the password already hashed (or none: people
+   * provisioned from a directory sign in through SSO). The directory's ids, when given, are kept
+   * with the row (CONFLICT on `userName` or `externalId` when someone else has them).
+   */
+  async createIn(tx: Tx, input: NewPerson): Promise<Employee> {
+    await this.teams.lockActive(tx, input.homeTeamId, 'homeTeamId', 'SHARE');
+    let employee: Employee;
+    try {
+      employee = await this.employees.insert(tx, input);
+    } catch (error) {
+      throw directoryConflict(error, input) ?? homeTeamMissing(error) ?? error;
+    }
+    await this.memberships.insertMember(tx, employee.homeTeamId, employee.id);
+    const skills = await this.replaceSkills(tx, employee.id, input.skills, 'skills');
+    await tx.record({
+      action: 'employee.create',
+      subjectType: 'Employee',
+      subjectId: employee.id,
+      payload: {
+        name: employee.name,
+        email: employee.email,
+        title: employee.title,
+        homeTeamId: employee.homeTeamId,
+        weeklyCapacityHours: employee.weeklyCapacityHours,
+        isAdmin: employee.isAdmin,
+        skills,
+        ...(input.userName || input.externalId
+          ? { userName: input.userName ?? null, externalId: input.externalId ?? null }
+          : {}),
+      },
     });
+    return employee;
   }
 
   /**
@@ -78,32 +99,42 @@ export class EmployeeService {
    * pass their maximum, however many additions race.
    */
   async addTeamMember(input: AddTeamMemberInput, actorId: string | null): Promise<TeamMembership> {
-    return this.unitOfWork.run({ actor: actorOf(actorId) }, async (tx) => {
-      await this.teams.lock(tx, input.teamId);
-      const employee = await this.employees.lock(tx, input.employeeId, 'NO KEY UPDATE');
-      if (!employee) throw notFound('Employee', 'employeeId');
-      const now = await this.memberships.standing(tx, input.teamId, input.employeeId);
-      const refusal = membershipRefusal(now, input.role);
-      if (refusal) throw conflict(refusal.message, refusal.field);
-      let membership: TeamMembership;
-      try {
-        membership = await this.memberships.upsert(tx, input.teamId, input.employeeId, input.role);
-      } catch (error) {
-        if (isConstraintViolation(error, 'team_membership_team_id_fkey'))
-          throw notFound('Team', 'teamId');
-        if (isConstraintViolation(error, 'team_membership_employee_id_fkey')) {
-          throw notFound('Employee', 'employeeId');
-        }
-        throw error;
+    return this.unitOfWork.run({ actor: actorOf(actorId) }, (tx) =>
+      this.addTeamMemberIn(tx, input),
+    );
+  }
+
+  /** addTeamMember, in the caller's unit of work (provisioning runs several in one). */
+  async addTeamMemberIn(tx: Tx, input: AddTeamMemberInput): Promise<TeamMembership> {
+    await this.teams.lockActive(tx, input.teamId);
+    const employee = await this.employees.lock(tx, input.employeeId, 'NO KEY UPDATE');
+    if (!employee) throw notFound('Employee', 'employeeId');
+    if (employee.deactivatedAt) throw conflict('The employee is deactivated', 'employeeId');
+    const now = await this.memberships.standing(tx, input.teamId, input.employeeId);
+    const refusal = membershipRefusal(now, input.role);
+    if (refusal) throw conflict(refusal.message, refusal.field);
+    let membership: TeamMembership;
+    try {
+      membership = await this.memberships.upsert(tx, input.teamId, input.employeeId, input.role);
+    } catch (error) {
+      if (isConstraintViolation(error, 'team_membership_team_id_fkey'))
+        throw notFound('Team', 'teamId');
+      if (isConstraintViolation(error, 'team_membership_employee_id_fkey')) {
+        throw notFound('Employee', 'employeeId');
       }
-      await tx.record({
-        action: 'team.addMember',
-        subjectType: 'Team',
-        subjectId: input.teamId,
-        payload: { employeeId: input.employeeId, role: input.role },
-      });
-      return membership;
+      throw error;
+    }
+    // Tokens issued under the old rights stop working.
+    if (roleChangeEndsSessions(now.role, input.role)) {
+      await this.endSessions(tx, input.employeeId);
+    }
+    await tx.record({
+      action: 'team.addMember',
+      subjectType: 'Team',
+      subjectId: input.teamId,
+      payload: { employeeId: input.employeeId, role: input.role },
     });
+    return membership;
   }
 
   /** Replaces an employee's whole set of skills. */
@@ -165,6 +196,11 @@ export class EmployeeService {
     return employee;
   }
 
+  /** How many employees have the team as their home team. */
+  countHomedIn(db: Db, teamId: string): Promise<number> {
+    return this.employees.countHomedIn(db, teamId);
+  }
+
   /** The team an employee's pay goes to. */
   async homeTeamIdOf(db: Db, employeeId: string): Promise<string> {
     const teamId = await this.employees.homeTeamIdOf(db, employeeId);
@@ -177,14 +213,59 @@ export class EmployeeService {
     return this.employeeSkills.heldSkillIds(db, employeeId, names);
   }
 
-  /** For sign-in only: the one place the password hash is read. */
-  findCredentials(email: string): Promise<{ id: string; passwordHash: string } | undefined> {
+  /** For sign-in only: the one place the password hash is read by e-mail. */
+  findCredentials(email: string): Promise<Credentials | undefined> {
     return this.employees.findCredentials(email);
   }
 
-  /** Who a request acts for, with every role authorisation looks at; undefined if nobody. */
-  findActor(id: string): Promise<Actor | undefined> {
-    return this.employees.findActor(id);
+  /** A password change's: the employee's current credentials (checked outside any transaction). */
+  credentialsOf(employeeId: string): Promise<Credentials | undefined> {
+    return this.employees.credentialsOf(employeeId);
+  }
+
+  /** A new password hash; ends every session. Returns the new session version. */
+  async setPasswordHash(tx: Tx, employeeId: string, passwordHash: string): Promise<number> {
+    const version = await this.employees.setPasswordHash(tx, employeeId, passwordHash);
+    if (version === undefined) throw notFound('Employee');
+    this.announceSessionsEnded(tx, employeeId, version);
+    return version;
+  }
+
+  /**
+   * The session hook: ends every session of the employee (each token issued before is refused
+   * from the next request or subscription event on). Call it inside the unit of work that
+   * changes their password or any role (a team role, the admin flag). Returns the new version.
+   */
+  async endSessions(tx: Tx, employeeId: string, field?: string): Promise<number> {
+    const version = await this.employees.bumpSessionVersion(tx, employeeId);
+    if (version === undefined) throw notFound('Employee', field);
+    this.announceSessionsEnded(tx, employeeId, version);
+    return version;
+  }
+
+  /** Once committed: the WebSocket server closes the connections of the ended sessions. */
+  private announceSessionsEnded(tx: Tx, employeeId: string, sessionVersion: number): void {
+    tx.afterCommit(() =>
+      this.pubSub.publish(SESSIONS_ENDED_TOPIC, {
+        employeeId,
+        sessionVersion,
+      } satisfies SessionsEndedEvent),
+    );
+  }
+
+  /** The session version a new token of the employee is issued under. */
+  async sessionVersionOf(employeeId: string): Promise<number> {
+    const version = await this.employees.sessionVersionOf(employeeId);
+    if (version === undefined) throw notFound('Employee');
+    return version;
+  }
+
+  /**
+   * Who a request acts for, with every role authorisation looks at, and the session version
+   * their token must carry; undefined if nobody.
+   */
+  findActorSession(id: string): Promise<ActorSession | undefined> {
+    return this.employees.findActorSession(id);
   }
 
   /** Employees by name. */

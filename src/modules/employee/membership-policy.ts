@@ -14,7 +14,7 @@ export interface MembershipCounts {
 /** Why a membership change would break a limit: what to say, and on which input field. */
 export interface MembershipRefusal {
   message: string;
-  field: 'employeeId' | 'teamId';
+  field: 'employeeId' | 'teamId' | 'role';
 }
 
 /**
@@ -36,3 +36,31 @@ export function membershipRefusal(now: MembershipCounts, role: TeamRole): Member
   }
   return null;
 }
+
+/**
+ * Whether taking a lead away from the team (demoting them to MEMBER, or removing them) would
+ * leave its OPEN needs without anyone to accept bids on them and review the hours worked; null
+ * if it may be done. `now` is the employee's standing, `openNeeds` the team's OPEN needs, both
+ * read under the team's row lock.
+ */
+export function leadLossRefusal(
+  now: MembershipCounts,
+  openNeeds: number,
+  field: MembershipRefusal['field'],
+): MembershipRefusal | null {
+  if (now.role === TeamRole.LEAD && now.leads <= 1 && openNeeds > 0) {
+    return {
+      message: `The team's last lead cannot go while it has ${openNeeds} open need(s): make someone else a lead, or close them, first`,
+      field,
+    };
+  }
+  return null;
+}
+
+/**
+ * Whether putting the employee in a team as `role` (from `before`, null if not a member)
+ * changes their rights enough to end their sessions: any change of an existing role, or a new
+ * lead. Joining as a plain member takes nothing away.
+ */
+export const roleChangeEndsSessions = (before: TeamRole | null, role: TeamRole): boolean =>
+  before !== role && (before !== null || role === TeamRole.LEAD);

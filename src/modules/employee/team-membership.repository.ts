@@ -66,6 +66,45 @@ export class TeamMembershipRepository {
     return membership;
   }
 
+  /** Changes the employee's role in the team (keeping `since`); undefined if not a member. */
+  async setRole(
+    tx: Db,
+    teamId: string,
+    employeeId: string,
+    role: TeamRole,
+  ): Promise<TeamMembership | undefined> {
+    const [membership] = await rows<TeamMembership>(
+      tx,
+      `WITH m AS (
+         UPDATE team_membership SET role = $3 WHERE team_id = $1 AND employee_id = $2 RETURNING *
+       )
+       SELECT ${MEMBERSHIP_COLUMNS} FROM m JOIN employee e ON e.id = m.employee_id`,
+      [teamId, employeeId, role],
+    );
+    return membership;
+  }
+
+  /**
+   * Takes the employee out of the team. A membership row is referred to by nothing else (what
+   * the member did for the team keeps their employee id, and the audit log keeps the change).
+   */
+  async remove(tx: Db, teamId: string, employeeId: string): Promise<void> {
+    await tx.query(`DELETE FROM team_membership WHERE team_id = $1 AND employee_id = $2`, [
+      teamId,
+      employeeId,
+    ]);
+  }
+
+  /** How many OPEN needs the team buys (read across into the market's table). */
+  async openNeedsOf(tx: Db, teamId: string): Promise<number> {
+    const [row] = await rows<{ count: number }>(
+      tx,
+      `SELECT count(*)::int AS count FROM need WHERE buyer_kind = 'TEAM' AND buyer_id = $1 AND status = 'OPEN'`,
+      [teamId],
+    );
+    return row.count;
+  }
+
   /** An employee's teams, by team name. */
   readonly byEmployee = new BatchLoader<string, TeamMembership[]>(async (employeeIds) => {
     const found = await rows<TeamMembership>(

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import {
   HealthCheck,
   HealthCheckService,
@@ -7,6 +7,7 @@ import {
 } from '@nestjs/terminus';
 import { Public } from '../../common/auth/access.js';
 import { DatabaseProbe } from '../../database/database-probe.js';
+import { ReadReplica } from '../../database/read-replica.js';
 
 /** However often load balancers and probes ask, PostgreSQL is asked at most once a second. */
 const DATABASE_CHECK_REUSED_FOR_MS = 1_000;
@@ -19,12 +20,18 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly database: DatabaseProbe,
+    @Optional() @Inject(ReadReplica) private readonly replica?: ReadReplica | null,
   ) {}
 
-  /** 200 with `status: ok` when the process is up and PostgreSQL answers; 503 otherwise. */
+  /**
+   * 200 with `status: ok` when the process is up and PostgreSQL answers; 503 otherwise. With a
+   * read replica, `replica` reports its last measurement (no statement of its own): `up` while
+   * it serves reads, `degraded` (still 200: the primary answers its reads) otherwise.
+   */
   @Get()
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
+    const replica = this.replica;
     return this.health.check([
       () =>
         this.indicators
@@ -40,6 +47,15 @@ export class HealthController {
           .withTimeout(DATABASE_CHECK_TIMEOUT_MS)
           // Concurrent requests share the check in flight; its answer serves for a second.
           .cacheFor(DATABASE_CHECK_REUSED_FOR_MS),
+      ...(replica ? [() => this.replicaHealth(replica)] : []),
     ]);
+  }
+
+  private replicaHealth(replica: ReadReplica) {
+    const { state, lagMs, maxLagMs } = replica.current();
+    const indicator = this.indicators.check('replica');
+    return state === 'in-use'
+      ? indicator.up({ state, lagMs, maxLagMs })
+      : indicator.degraded({ state, lagMs, maxLagMs, message: 'reads go to the primary' });
   }
 }

@@ -11,6 +11,7 @@ import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
 import { UnitOfWork, type Idempotency, type Tx } from '../../common/unit-of-work/unit-of-work.js';
 import type { Db } from '../../database/sql.js';
+import { EmployeeAdminService } from '../employee/employee-admin.service.js';
 import { InitiativeService } from '../initiative/initiative.service.js';
 import type { Initiative } from '../initiative/models/initiative.models.js';
 import { AccountKind, TransferKind } from '../ledger/ledger.enums.js';
@@ -58,6 +59,7 @@ export class IdeaFundingService {
     private readonly pledges: PledgeRepository,
     private readonly ledger: LedgerService,
     private readonly initiatives: InitiativeService,
+    private readonly people: EmployeeAdminService,
     private readonly unitOfWork: UnitOfWork,
     @InjectPubSub() private readonly pubSub: PubSubEngine,
   ) {}
@@ -148,7 +150,10 @@ export class IdeaFundingService {
 
   /**
    * A lead of the sponsor team approves a FUNDED idea, never its own proposer: its escrow
-   * becomes the budget of a new initiative, owned by the proposer, in one transaction.
+   * becomes the budget of a new initiative, owned by the proposer, in one transaction. Not once
+   * the proposer is deactivated (CONFLICT): nobody would own it, and a leaver's deactivation
+   * hands over what they own. The proposer's row is held FOR SHARE, so a deactivation either
+   * committed before (and is seen here) or waits, and then hands this initiative over too.
    */
   approve(input: IdeaDecisionInput, actor: Actor): Promise<ApproveResult> {
     return this.runOnLockedIdea(
@@ -173,6 +178,12 @@ export class IdeaFundingService {
         if (isProposer(actor, idea)) throw forbidden('Proposers cannot approve their own idea');
         if (idea.status !== IdeaStatus.FUNDED)
           throw invalidTransition(`The idea is ${idea.status}: only FUNDED ideas are approved`);
+        if ((await this.people.hold(tx, idea.proposerId))?.deactivatedAt) {
+          throw conflict(
+            'The proposer has been deactivated: nobody would own the initiative (reject the idea to refund its pledges)',
+            'ideaId',
+          );
+        }
         const funders = await this.pledges.fundersOf(tx, idea.id);
         const initiative = await this.initiatives.startFromIdea(tx, {
           title: idea.title,

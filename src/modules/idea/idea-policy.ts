@@ -41,3 +41,7 @@ export const canBeRejected = (idea: Pick<IdeaRef, 'status'>): boolean =>
 /** The proposer may take an idea back at any point before a decision, a draft included. */
 export const canBeWithdrawn = (idea: Pick<IdeaRef, 'status'>): boolean =>
   [IdeaStatus.DRAFT, IdeaStatus.SUBMITTED, IdeaStatus.FUNDED].includes(idea.status);
+
+/** The proposer edits an idea's text and skills until it is funded (pledgers are told). */
+export const isEditable = (idea: Pick<IdeaRef, 'status'>): boolean =>
+  idea.status === IdeaStatus.DRAFT || idea.status === IdeaStatus.SUBMITTED;

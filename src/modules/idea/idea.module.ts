@@ -5,6 +5,10 @@ import { InitiativeModule } from '../initiative/initiative.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { SkillModule } from '../skill/skill.module.js';
 import { TeamModule } from '../team/team.module.js';
+import { RevisionModule } from '../revision/revision.module.js';
+import { IdeaAccountResolver } from './idea-account.resolver.js';
+import { IdeaEditResolver } from './idea-edit.resolver.js';
+import { IdeaEditService } from './idea-edit.service.js';
 import { IdeaFundingResolver } from './idea-funding.resolver.js';
 import { IdeaFundingService } from './idea-funding.service.js';
 import { EndorsementEntity, IdeaSkillEntity, PledgeEntity } from './idea-relations.entity.js';
@@ -24,6 +28,7 @@ import { SimilarIdeaResolver } from './similar-idea.resolver.js';
     EmployeeModule,
     InitiativeModule,
     LedgerModule,
+    RevisionModule,
     SkillModule,
     TeamModule,
   ],
@@ -32,11 +37,14 @@ import { SimilarIdeaResolver } from './similar-idea.resolver.js';
     PledgeRepository,
     IdeaService,
     IdeaFundingService,
+    IdeaEditService,
     IdeaResolver,
+    IdeaEditResolver,
     IdeaFundingResolver,
     SimilarIdeaResolver,
     PledgeResolver,
     InitiativeIdeaResolver,
+    IdeaAccountResolver,
   ],
   exports: [IdeaService, IdeaFundingService],
 })

@@ -4,6 +4,7 @@ import { notFound } from '../../common/errors/domain-error.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { keysetPage, SqlParams, type SortColumn } from '../../database/keyset.js';
+import { ReadDb } from '../../database/read-db.js';
 import { firstRow, rows, type Db } from '../../database/sql.js';
 import type { IdeaFilter } from './dto/idea.inputs.js';
 import { IdeaSort, IdeaStatus } from './idea.enums.js';
@@ -53,7 +54,11 @@ export interface NewIdea {
 /** The `idea` table, with its `idea_skill` links and its `endorsement`s. */
 @Injectable()
 export class IdeaRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Stale-tolerant reads: the read replica when this request may use it (README). */
+    private readonly reads: ReadDb,
+  ) {}
 
   /** Inserts a DRAFT. Fails on idea_sponsor_team_id_fkey when the team does not exist. */
   async insert(tx: Db, idea: NewIdea): Promise<Idea> {
@@ -84,6 +89,40 @@ export class IdeaRepository {
     await tx.query(
       `INSERT INTO idea_skill (idea_id, skill_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
       [ideaId, skillIds],
+    );
+  }
+
+  /** The names of the skills linked to the idea, by normalised name. */
+  async linkedSkillNames(tx: Db, ideaId: string): Promise<string[]> {
+    const found = await rows<{ name: string }>(
+      tx,
+      `SELECT k.name FROM idea_skill s JOIN skill k ON k.id = s.skill_id
+        WHERE s.idea_id = $1 ORDER BY k.normalized_name`,
+      [ideaId],
+    );
+    return found.map((r) => r.name);
+  }
+
+  /** Unlinks the idea's skills that are not in `keepSkillIds`. */
+  async unlinkSkillsExcept(tx: Db, ideaId: string, keepSkillIds: readonly string[]): Promise<void> {
+    await tx.query(`DELETE FROM idea_skill WHERE idea_id = $1 AND skill_id <> ALL($2::uuid[])`, [
+      ideaId,
+      keepSkillIds,
+    ]);
+  }
+
+  /** Writes the idea's edited text and pending skill names (an edit, under the idea's lock). */
+  updateText(
+    tx: Db,
+    id: string,
+    text: Pick<Idea, 'title' | 'problem' | 'proposal' | 'expectedOutcomes' | 'pendingSkillNames'>,
+  ): Promise<Idea> {
+    return this.one(
+      tx,
+      `UPDATE idea i SET title = $2, problem = $3, proposal = $4, expected_outcomes = $5,
+              pending_skill_names = $6
+        WHERE id = $1 RETURNING ${IDEA_COLUMNS}`,
+      [id, text.title, text.problem, text.proposal, text.expectedOutcomes, text.pendingSkillNames],
     );
   }
 
@@ -212,7 +251,7 @@ export class IdeaRepository {
               (idea) => [idea.pledgedTotal, idea.seq],
             ]
           : [[seq], (idea) => [idea.seq]];
-    return keysetPage<IdeaRow, Idea>((sql, p) => this.dataSource.query(sql, p), {
+    return keysetPage<IdeaRow, Idea>((sql, p) => this.reads.query(sql, p), {
       select: IDEA_COLUMNS,
       from: 'idea i',
       where,

@@ -23,6 +23,7 @@ import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { Employee } from '../employee/employee.model.js';
 import { EmployeeService } from '../employee/employee.service.js';
 import { Initiative } from '../initiative/models/initiative.models.js';
+import { LedgerService } from '../ledger/ledger.service.js';
 import { InitiativeService } from '../initiative/initiative.service.js';
 import { Skill } from '../skill/skill.model.js';
 import { SkillService } from '../skill/skill.service.js';
@@ -53,6 +54,7 @@ export class IdeaResolver {
     private readonly teamService: TeamService,
     private readonly skillService: SkillService,
     private readonly initiativeService: InitiativeService,
+    private readonly ledgerService: LedgerService,
     @InjectPubSub() private readonly pubSub: PubSubEngine,
   ) {}
 
@@ -141,9 +143,21 @@ export class IdeaResolver {
     return skills.flatMap((skill) => (skill && !(skill instanceof Error) ? [skill] : []));
   }
 
-  @ResolveField(() => Float, { description: 'pledgedTotal ÷ fundingGoal, in percent.' })
+  @ResolveField(() => Float, {
+    description: 'pledgedTotal ÷ fundingGoal, in percent, rounded to one decimal place.',
+  })
   fundedPercent(idea: Idea): number {
     return Math.round((idea.pledgedTotal / idea.fundingGoal) * 1000) / 10;
+  }
+
+  @ResolveField(() => CreditsScalar, {
+    description:
+      'Credits its escrow account holds now: pledged and not yet passed to its initiative (on approval) or refunded (on rejection or withdrawal). Unlike pledgedTotal, it is 0 once the idea is decided.',
+  })
+  async escrowBalance(idea: Idea, _: unknown, { loaders }: GraphQLContext): Promise<number> {
+    return (
+      (await loaders.get(this.ledgerService.accountById).load(idea.escrowAccountId))?.balance ?? 0
+    );
   }
 
   @ResolveField(() => CreditsScalar, { description: 'Credits still needed to reach the goal.' })

@@ -8,3 +8,6 @@ export const MAX_METRICS_PER_INITIATIVE = 10;
 
 /** Readings in a dashboard sparkline. */
 export const SPARKLINE_POINTS = 12;
+
+/** The fewest hours a week a member gives: joining is giving time (leaving is how one stops). */
+export const MIN_MEMBER_HOURS_PER_WEEK = 1;

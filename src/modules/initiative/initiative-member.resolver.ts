@@ -38,6 +38,8 @@ export class InitiativeMemberResolver {
 
   @ResolveField(() => Employee)
   employee(member: InitiativeMember, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
+    // Read with the membership when it came from the initiative's member list.
+    if (member.employee) return Promise.resolve(member.employee);
     return loaders.loadRequired(this.employeeService.byId, member.employeeId, 'Employee');
   }
 }

@@ -91,6 +91,10 @@ export class MilestoneEntity {
   @Column({ name: 'completed_by_id', type: 'uuid', nullable: true })
   completedById: string | null;
 
+  /** Who may complete it besides the owner: the owner or a current member; none by default. */
+  @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
+  assigneeId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
@@ -104,6 +108,10 @@ export class MilestoneEntity {
     foreignKeyConstraintName: 'milestone_completed_by_id_fkey',
   })
   completedBy?: Relation<EmployeeEntity>;
+
+  @ManyToOne(() => EmployeeEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'milestone_assignee_id_fkey' })
+  assignee?: Relation<EmployeeEntity>;
 }
 
 /** What an initiative promises to move, from a baseline towards a target. */
@@ -143,6 +151,10 @@ export class OutcomeMetricEntity {
   @Column({ name: 'latest_at', type: 'timestamptz', nullable: true })
   latestAt: Date | null;
 
+  /** Who records its readings besides the owner: the owner (by default) or a member. */
+  @Column({ name: 'reporter_id', type: 'uuid' })
+  reporterId: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
@@ -152,11 +164,23 @@ export class OutcomeMetricEntity {
     foreignKeyConstraintName: 'outcome_metric_initiative_id_fkey',
   })
   initiative?: Relation<InitiativeEntity>;
+
+  @ManyToOne(() => EmployeeEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'reporter_id', foreignKeyConstraintName: 'outcome_metric_reporter_id_fkey' })
+  reporter?: Relation<EmployeeEntity>;
 }
 
-/** One reading of an outcome metric. */
+/**
+ * One reading of an outcome metric. Readings are history: a correction is a new reading that
+ * supersedes this one (a trigger refuses any other change, and every delete).
+ */
 @Entity('measurement')
 @Index('measurement_metric_idx', ['metricId', 'at', 'id'])
+@Index('measurement_superseded_by_key', ['supersededById'], { unique: true })
+@Check(
+  'measurement_correction_check',
+  '(superseded_by_id IS NULL) = (correction_reason IS NULL) AND superseded_by_id <> id',
+)
 export class MeasurementEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'measurement_pkey' })
   id: string;
@@ -177,6 +201,14 @@ export class MeasurementEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
+  /** The correction that replaced this reading; null while it is current. */
+  @Column({ name: 'superseded_by_id', type: 'uuid', nullable: true })
+  supersededById: string | null;
+
+  /** Why it was corrected (set with `superseded_by_id`). */
+  @Column({ name: 'correction_reason', type: 'varchar', length: 500, nullable: true })
+  correctionReason: string | null;
+
   @ManyToOne(() => OutcomeMetricEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'metric_id', foreignKeyConstraintName: 'measurement_metric_id_fkey' })
   metric?: Relation<OutcomeMetricEntity>;
@@ -187,4 +219,11 @@ export class MeasurementEntity {
     foreignKeyConstraintName: 'measurement_recorded_by_id_fkey',
   })
   recordedBy?: Relation<EmployeeEntity>;
+
+  @ManyToOne(() => MeasurementEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({
+    name: 'superseded_by_id',
+    foreignKeyConstraintName: 'measurement_superseded_by_id_fkey',
+  })
+  supersededBy?: Relation<MeasurementEntity>;
 }

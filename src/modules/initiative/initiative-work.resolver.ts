@@ -12,6 +12,7 @@ import { milestoneProgressPercent } from './metric-progress.js';
 import { MilestoneRepository } from './milestone.repository.js';
 import {
   Initiative,
+  INITIATIVE_FIGURES,
   InitiativeMember,
   Milestone,
   OutcomeMetric,
@@ -38,8 +39,18 @@ export class InitiativeWorkResolver {
     return loaders.get(this.memberships.currentOf).load(initiative.id);
   }
 
-  @ResolveField(() => Int)
-  async memberCount(
+  @ResolveField(() => Int, {
+    description: INITIATIVE_FIGURES.currentMemberCount,
+    deprecationReason: INITIATIVE_FIGURES.memberCountDeprecation(
+      'currentMemberCount (the same figure), or allTimeMemberCount',
+    ),
+  })
+  memberCount(initiative: Initiative, _: unknown, context: GraphQLContext): Promise<number> {
+    return this.currentMemberCount(initiative, _, context);
+  }
+
+  @ResolveField(() => Int, { description: INITIATIVE_FIGURES.currentMemberCount })
+  async currentMemberCount(
     initiative: Initiative,
     _: unknown,
     { loaders }: GraphQLContext,
@@ -47,7 +58,16 @@ export class InitiativeWorkResolver {
     return (await loaders.get(this.memberships.currentOf).load(initiative.id)).length;
   }
 
-  @ResolveField(() => Int, { description: 'Hours a week its members give it.' })
+  @ResolveField(() => Int, { description: INITIATIVE_FIGURES.allTimeMemberCount })
+  allTimeMemberCount(
+    initiative: Initiative,
+    _: unknown,
+    { loaders }: GraphQLContext,
+  ): Promise<number> {
+    return loaders.get(this.memberships.allTimeCountOf).load(initiative.id);
+  }
+
+  @ResolveField(() => Int, { description: INITIATIVE_FIGURES.hoursCommittedPerWeek })
   async hoursCommittedPerWeek(
     initiative: Initiative,
     _: unknown,
@@ -71,7 +91,7 @@ export class InitiativeWorkResolver {
 
   @ResolveField(() => Float, {
     nullable: true,
-    description: 'Milestones done ÷ milestones, in percent; null without any.',
+    description: INITIATIVE_FIGURES.milestoneProgressPercent,
   })
   async milestoneProgressPercent(
     initiative: Initiative,

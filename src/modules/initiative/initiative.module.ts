@@ -1,3 +1,7 @@
+import { RevisionModule } from '../revision/revision.module.js';
+import { InitiativeEditService } from './initiative-edit.service.js';
+import { MilestoneEditResolver } from './milestone-edit.resolver.js';
+import { MetricEditResolver } from './metric-edit.resolver.js';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
@@ -20,7 +24,9 @@ import { InitiativeEntity, InitiativeFunderEntity } from './initiative.entity.js
 import { InitiativeRepository } from './initiative.repository.js';
 import { InitiativeResolver } from './initiative.resolver.js';
 import { InitiativeService } from './initiative.service.js';
+import { MeasurementCorrectionResolver } from './measurement-correction.resolver.js';
 import { MeasurementResolver } from './measurement.resolver.js';
+import { MeasurementService } from './measurement.service.js';
 import { MembershipRepository } from './membership.repository.js';
 import { MembershipService } from './membership.service.js';
 import { MetricRepository } from './metric.repository.js';
@@ -33,6 +39,7 @@ import { OutcomeMetricService } from './outcome-metric.service.js';
 /** Initiatives at work: members, milestones, outcome metrics, budget. */
 @Module({
   imports: [
+    RevisionModule,
     TypeOrmModule.forFeature([
       InitiativeEntity,
       InitiativeFunderEntity,
@@ -47,6 +54,9 @@ import { OutcomeMetricService } from './outcome-metric.service.js';
     TeamModule,
   ],
   providers: [
+    InitiativeEditService,
+    MilestoneEditResolver,
+    MetricEditResolver,
     InitiativeRepository,
     MembershipRepository,
     MilestoneRepository,
@@ -57,6 +67,7 @@ import { OutcomeMetricService } from './outcome-metric.service.js';
     MembershipService,
     MilestoneService,
     OutcomeMetricService,
+    MeasurementService,
     InitiativeResolver,
     InitiativeWorkResolver,
     InitiativeMemberResolver,
@@ -64,6 +75,7 @@ import { OutcomeMetricService } from './outcome-metric.service.js';
     MilestoneResolver,
     OutcomeMetricResolver,
     MeasurementResolver,
+    MeasurementCorrectionResolver,
     InitiativeAccountResolver,
   ],
   exports: [
@@ -71,6 +83,7 @@ import { OutcomeMetricService } from './outcome-metric.service.js';
     MembershipService,
     MilestoneService,
     OutcomeMetricService,
+    MeasurementService,
     InitiativeEndingHooks,
   ],
 })

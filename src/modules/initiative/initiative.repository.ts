@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { notFound } from '../../common/errors/domain-error.js';
+import { round1 } from '../../common/figures/rounding.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { keysetPage, SqlParams } from '../../database/keyset.js';
+import { ReadDb } from '../../database/read-db.js';
 import { firstRow, rows, type Db } from '../../database/sql.js';
+import { employeeFromJson, employeeJson } from '../employee/employee.repository.js';
 import type { InitiativeFilter } from './dto/initiative.inputs.js';
 import type { InitiativeStatus } from './initiative.enums.js';
 import type { Initiative, InitiativeFunder } from './models/initiative.models.js';
@@ -23,6 +26,8 @@ const toInitiative = (row: InitiativeRow): Initiative => ({
   seq: Number(row.seq),
   budget: Number(row.budget),
   spent: Number(row.spent),
+  // Shown as every score is (InitiativeOutcome.outcomeScore too): to one decimal.
+  outcomeScore: round1(row.outcomeScore),
 });
 
 type FunderRow = Omit<InitiativeFunder, 'amount'> & { amount: string };
@@ -52,7 +57,11 @@ export interface RefundableFunder {
 /** The `initiative` and `initiative_funder` tables. */
 @Injectable()
 export class InitiativeRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Stale-tolerant reads: the read replica when this request may use it (README). */
+    private readonly reads: ReadDb,
+  ) {}
 
   /** Inserts an ACTIVE initiative with nothing spent. */
   async insert(tx: Db, initiative: NewInitiativeRow): Promise<Initiative> {
@@ -113,6 +122,32 @@ export class InitiativeRepository {
       [id],
     );
     return row && toInitiative(row);
+  }
+
+  /** The initiative with its owner (`owner`) read in the same statement. */
+  async findWithOwner(id: string): Promise<Initiative | undefined> {
+    const row = await firstRow<InitiativeRow & { owner: Record<string, unknown> }>(
+      this.dataSource,
+      `SELECT ${INITIATIVE_COLUMNS}, ${employeeJson('i.owner_id')} AS owner
+         FROM initiative i WHERE i.id = $1`,
+      [id],
+    );
+    return row && { ...toInitiative(row), owner: employeeFromJson(row.owner) };
+  }
+
+  /** The ids of the ACTIVE initiatives the employee owns (read without locks). */
+  async activeOwnedBy(db: Db, ownerId: string): Promise<string[]> {
+    const found = await rows<{ id: string }>(
+      db,
+      `SELECT id FROM initiative WHERE owner_id = $1 AND status = 'ACTIVE' ORDER BY seq`,
+      [ownerId],
+    );
+    return found.map((row) => row.id);
+  }
+
+  /** A new owner for a locked initiative (its owner left). */
+  async setOwner(tx: Db, id: string, ownerId: string): Promise<void> {
+    await tx.query(`UPDATE initiative SET owner_id = $2 WHERE id = $1`, [id, ownerId]);
   }
 
   /** Adds an escrow deposit (positive) or return (negative) of its needs to `spent`. */
@@ -184,7 +219,7 @@ export class InitiativeRepository {
             WHERE m.initiative_id = i.id AND m.employee_id = ${person} AND m.left_at IS NULL))`,
       );
     }
-    return keysetPage<InitiativeRow, Initiative>((sql, p) => this.dataSource.query(sql, p), {
+    return keysetPage<InitiativeRow, Initiative>((sql, p) => this.reads.query(sql, p), {
       select: INITIATIVE_COLUMNS,
       from: 'initiative i',
       where,

@@ -45,7 +45,7 @@ export class InitiativeResolver {
 
   @Query(() => Initiative)
   initiative(@Args('id', { type: () => ID }, UuidPipe) id: string): Promise<Initiative> {
-    return this.initiativeService.findById(id);
+    return this.initiativeService.findWithOwner(id);
   }
 
   @Query(() => InitiativeConnection, { description: 'Newest first.' })
@@ -98,6 +98,8 @@ export class InitiativeResolver {
 
   @ResolveField(() => Employee)
   owner(initiative: Initiative, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
+    // Read with the initiative by `initiative(id)`.
+    if (initiative.owner) return Promise.resolve(initiative.owner);
     return loaders.loadRequired(this.employeeService.byId, initiative.ownerId, 'Employee');
   }
 

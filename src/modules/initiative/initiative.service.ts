@@ -174,6 +174,38 @@ export class InitiativeService {
     );
   }
 
+  /**
+   * Before credits come back to an initiative's account from one of its needs after review
+   * (refunded hours, which a need keeps in escrow past its closing): locks the account, which an
+   * ending empties to the funders under the same lock, and then reads whether the initiative
+   * has ended. If it has, `passReturnToFunders` must follow the transfer in, or the credits
+   * would stay in an account nobody spends from any more.
+   */
+  async lockAccountForReturn(tx: Tx, initiativeId: string): Promise<{ ended: boolean }> {
+    const initiative = await this.repository.findById(initiativeId, tx);
+    if (!initiative) throw notFound('Initiative');
+    await this.ledger.lockBalance(tx, initiative.accountId);
+    // Read again once the lock is held: an ending that committed meanwhile is seen.
+    const now = (await this.repository.findById(initiativeId, tx))!;
+    return { ended: now.status !== InitiativeStatus.ACTIVE };
+  }
+
+  /** What an ended initiative's account received since it ended, back to its funders, pro rata. */
+  async passReturnToFunders(tx: Tx, initiativeId: string): Promise<Transfer[]> {
+    const initiative = (await this.repository.findById(initiativeId, tx))!;
+    const refunds = await this.refundFunders(tx, initiative);
+    await tx.record({
+      action: 'initiative.refundLateReturn',
+      subjectType: 'Initiative',
+      subjectId: initiative.id,
+      payload: {
+        refunded: refunds.reduce((sum, t) => sum + t.amount, 0),
+        refunds: refunds.map((t) => ({ transferId: t.id, amount: t.amount })),
+      },
+    });
+    return refunds;
+  }
+
   /** Empties the initiative's account back to its funders, pro rata (its balance locked first). */
   private async refundFunders(tx: Tx, initiative: Initiative): Promise<Transfer[]> {
     const balance = await this.ledger.lockBalance(tx, initiative.accountId);
@@ -226,6 +258,13 @@ export class InitiativeService {
   async findById(id: string, field = 'id', db?: Db): Promise<Initiative> {
     const initiative = await this.repository.findById(id, db);
     if (!initiative) throw notFound('Initiative', field);
+    return initiative;
+  }
+
+  /** The initiative with its owner, for the `initiative(id)` query; NOT_FOUND on `id`. */
+  async findWithOwner(id: string): Promise<Initiative> {
+    const initiative = await this.repository.findWithOwner(id);
+    if (!initiative) throw notFound('Initiative', 'id');
     return initiative;
   }
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { BatchLoader, groupedByKey } from '../../common/graphql/request-loaders.js';
+import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { firstRow, rows, type Db } from '../../database/sql.js';
+import { employeeFromJson, employeeJson } from '../employee/employee.repository.js';
 import type { InitiativeMember } from './models/initiative.models.js';
 
 /** Member columns over `initiative_member`: the row needs no mapping. */
@@ -43,6 +44,17 @@ export class MembershipRepository {
       [initiativeId, employeeId],
     );
     return row?.hoursPerWeek;
+  }
+
+  /** Whether the employee gives the initiative time now (a current member). */
+  async isCurrentMember(db: Db, initiativeId: string, employeeId: string): Promise<boolean> {
+    const row = await firstRow<{ member: boolean }>(
+      db,
+      `SELECT EXISTS (SELECT 1 FROM initiative_member
+        WHERE initiative_id = $1 AND employee_id = $2 AND left_at IS NULL) AS member`,
+      [initiativeId, employeeId],
+    );
+    return row?.member ?? false;
   }
 
   /** A current member's new hours. */
@@ -90,6 +102,17 @@ export class MembershipRepository {
     return row?.hoursPerWeek;
   }
 
+  /** The initiatives the employee is a current member of (read without locks). */
+  async currentInitiativesOf(db: Db, employeeId: string): Promise<string[]> {
+    const found = await rows<{ id: string }>(
+      db,
+      `SELECT initiative_id AS id FROM initiative_member
+        WHERE employee_id = $1 AND left_at IS NULL ORDER BY joined_at, id`,
+      [employeeId],
+    );
+    return found.map((row) => row.id);
+  }
+
   /** Every current member leaves (the initiative ends). */
   releaseAll(tx: Db, initiativeId: string): Promise<ReleasedMember[]> {
     return rows<ReleasedMember>(
@@ -100,15 +123,35 @@ export class MembershipRepository {
     );
   }
 
-  /** Each initiative's current members, by hours given (most first). */
-  readonly currentOf = new BatchLoader<string, InitiativeMember[]>(async (initiativeIds) => {
-    const found = await rows<InitiativeMember>(
+  /** How many people each initiative has ever had as members (those who left too), once each. */
+  readonly allTimeCountOf = new BatchLoader<string, number>(async (initiativeIds) => {
+    const found = await rows<{ initiativeId: string; count: number }>(
       this.dataSource,
-      `SELECT ${MEMBER_COLUMNS}
+      `SELECT initiative_id AS "initiativeId", count(DISTINCT employee_id)::int AS count
+         FROM initiative_member WHERE initiative_id = ANY($1) GROUP BY initiative_id`,
+      [[...initiativeIds]],
+    );
+    return byKey(initiativeIds, found, (row) => row.initiativeId, null).map(
+      (row) => row?.count ?? 0,
+    );
+  });
+
+  /**
+   * Each initiative's current members, by hours given (most first), each with the employee
+   * (`employee`) read in the same statement.
+   */
+  readonly currentOf = new BatchLoader<string, InitiativeMember[]>(async (initiativeIds) => {
+    const found = await rows<InitiativeMember & { employee: Record<string, unknown> }>(
+      this.dataSource,
+      `SELECT ${MEMBER_COLUMNS}, ${employeeJson('employee_id')} AS employee
          FROM initiative_member WHERE initiative_id = ANY($1) AND left_at IS NULL
         ORDER BY hours_per_week DESC, joined_at`,
       [[...initiativeIds]],
     );
-    return groupedByKey(initiativeIds, found, (m) => m.initiativeId);
+    const members = found.map((member) => ({
+      ...member,
+      employee: employeeFromJson(member.employee),
+    }));
+    return groupedByKey(initiativeIds, members, (m) => m.initiativeId);
   });
 }

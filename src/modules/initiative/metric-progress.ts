@@ -1,3 +1,4 @@
+import { CLOCK_SKEW_ALLOWANCE_MS } from '../../common/clock/clock.js';
 import { MetricDirection } from './initiative.enums.js';
 
 export interface MetricTarget {
@@ -27,12 +28,21 @@ export function targetPointsTheRightWay(metric: MetricTarget): boolean {
     : metric.target < metric.baseline;
 }
 
-/** How far ahead of now a measurement may be dated. */
-const MEASUREMENT_MAX_AHEAD_MS = 24 * 60 * 60 * 1000;
+/** Why a reading may not be dated `at`, or null if it may. */
+export type MeasurementTimeRefusal = 'IN_THE_FUTURE' | 'BEFORE_THE_START';
 
-/** A measurement is of something already true: dated at most a day ahead of `now`. */
-export function isPlausibleMeasurementTime(at: Date, now: Date): boolean {
-  return at.getTime() <= now.getTime() + MEASUREMENT_MAX_AHEAD_MS;
+/**
+ * A reading is of something already true, since the initiative started: not after `now`
+ * (give or take a client's clock skew, CLOCK_SKEW_ALLOWANCE_MS), not before `startedAt`. A
+ * reading dated ahead would otherwise stay the latest value until that time.
+ */
+export function measurementTimeRefusal(
+  at: Date,
+  { now, startedAt }: { now: Date; startedAt: Date },
+): MeasurementTimeRefusal | null {
+  if (at.getTime() > now.getTime() + CLOCK_SKEW_ALLOWANCE_MS) return 'IN_THE_FUTURE';
+  if (at.getTime() < startedAt.getTime()) return 'BEFORE_THE_START';
+  return null;
 }
 
 /** Milestones done ÷ milestones, in percent with one decimal; null without any. */

@@ -9,27 +9,32 @@ import {
 } from '../../common/errors/domain-error.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
-import type { DefineOutcomeMetricInput, RecordMeasurementInput } from './dto/initiative.inputs.js';
+import type { DefineOutcomeMetricInput, SetMetricReporterInput } from './dto/initiative.inputs.js';
 import { assertActive } from './initiative-errors.js';
 import { InitiativeChanges } from './initiative-events.js';
 import { MAX_METRICS_PER_INITIATIVE } from './initiative-limits.js';
-import { acceptsMeasurements, isOwner, isParticipant } from './initiative-policy.js';
+import { acceptsMeasurements, isOwner } from './initiative-policy.js';
 import { InitiativeRepository } from './initiative.repository.js';
+import { MembershipService } from './membership.service.js';
 import { MetricRepository } from './metric.repository.js';
-import { isPlausibleMeasurementTime, targetPointsTheRightWay } from './metric-progress.js';
-import type { Measurement, OutcomeMetric } from './models/initiative.models.js';
+import { targetPointsTheRightWay } from './metric-progress.js';
+import type { OutcomeMetric } from './models/initiative.models.js';
 
-/** What an initiative promises to move (its outcome metrics), and the readings that show it. */
+/** What an initiative promises to move (its outcome metrics), and who reports each one. */
 @Injectable()
 export class OutcomeMetricService {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly initiatives: InitiativeRepository,
     private readonly metrics: MetricRepository,
+    private readonly membership: MembershipService,
     private readonly changes: InitiativeChanges,
   ) {}
 
-  /** The owner defines a metric; they are counted under the row lock, never past the maximum. */
+  /**
+   * The owner defines a metric, reported by the owner unless another reporter (a current member)
+   * is named; metrics are counted under the row lock, never past the maximum.
+   */
   async defineMetric(input: DefineOutcomeMetricInput, actor: Actor): Promise<OutcomeMetric> {
     if (!targetPointsTheRightWay(input)) {
       throw badInput(
@@ -49,6 +54,8 @@ export class OutcomeMetricService {
       if (!isOwner(actor, initiative))
         throw forbidden("Only the initiative's owner defines its outcome metrics");
       assertActive(initiative);
+      const reporterId = input.reporterId ?? initiative.ownerId;
+      await this.membership.assertMayBeHandedWork(tx, initiative, reporterId, 'reporterId');
       let metric: OutcomeMetric | undefined;
       try {
         metric = await this.metrics.addWithinLimit(
@@ -60,6 +67,7 @@ export class OutcomeMetricService {
             baseline: input.baseline,
             target: input.target,
             direction: input.direction,
+            reporterId,
           },
           MAX_METRICS_PER_INITIATIVE,
         );
@@ -79,7 +87,7 @@ export class OutcomeMetricService {
         action: 'initiative.defineMetric',
         subjectType: 'Initiative',
         subjectId: initiative.id,
-        payload: { metricId: metric.id, ...input },
+        payload: { metricId: metric.id, ...input, reporterId },
       });
       tx.afterCommit(() => this.changes.announce(input.initiativeId));
       return metric;
@@ -87,39 +95,36 @@ export class OutcomeMetricService {
   }
 
   /**
-   * A member records a reading; the metric's latest value and the initiative's outcome score
-   * follow it, kept for dashboards.
+   * The owner hands the metric's readings to someone else: the owner or a current member.
+   * Handing it to its reporter again changes nothing (and records nothing).
    */
-  async recordMeasurement(input: RecordMeasurementInput, actor: Actor): Promise<Measurement> {
-    const at = input.at ?? new Date();
-    if (!isPlausibleMeasurementTime(at, new Date())) {
-      throw badInput('at', 'at: a measurement cannot be in the future');
-    }
+  setReporter(input: SetMetricReporterInput, actor: Actor): Promise<OutcomeMetric> {
     return this.unitOfWork.run({ actor }, async (tx) => {
       const initiativeId = await this.metrics.initiativeIdOf(tx, input.metricId);
       if (!initiativeId) throw notFound('Outcome metric', 'metricId');
-      const initiative = await this.initiatives.lock(tx, initiativeId, 'SHARE');
-      if (!isParticipant(actor, initiative))
-        throw forbidden("Only the initiative's members record its measurements");
+      // NO KEY UPDATE: taken one at a time with joins, leaves and readings of the initiative.
+      const initiative = await this.initiatives.lock(tx, initiativeId, 'NO KEY UPDATE');
+      if (!isOwner(actor, initiative))
+        throw forbidden("Only the initiative's owner chooses who reports its metrics");
       if (!acceptsMeasurements(initiative)) {
-        throw invalidTransition('The initiative was cancelled: no more measurements');
+        throw invalidTransition('The initiative was cancelled: its metrics are no longer reported');
       }
-      const measurement = await this.metrics.addMeasurement(tx, {
-        metricId: input.metricId,
-        value: input.value,
-        at,
-        recordedById: actor.id,
-      });
-      await this.metrics.keepLatest(tx, input.metricId, input.value, at);
-      await this.initiatives.refreshOutcomeScore(tx, initiative.id);
+      const metric = (await this.metrics.findById(tx, input.metricId))!;
+      if (metric.reporterId === input.reporterId) return metric;
+      await this.membership.assertMayBeHandedWork(tx, initiative, input.reporterId, 'reporterId');
+      const handed = await this.metrics.setReporter(tx, metric.id, input.reporterId);
       await tx.record({
-        action: 'initiative.recordMeasurement',
+        action: 'initiative.setMetricReporter',
         subjectType: 'Initiative',
         subjectId: initiative.id,
-        payload: { metricId: input.metricId, value: input.value, at: at.toISOString() },
+        payload: {
+          metricId: metric.id,
+          reporterId: input.reporterId,
+          previousReporterId: metric.reporterId,
+        },
       });
       tx.afterCommit(() => this.changes.announce(initiative.id));
-      return measurement;
+      return handed;
     });
   }
 }

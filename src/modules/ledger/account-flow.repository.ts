@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ReadDb } from '../../database/read-db.js';
 import type { WeekRange } from '../../common/graphql/date-range.js';
 import { SqlParams } from '../../database/keyset.js';
 import { rows } from '../../database/sql.js';
@@ -36,7 +37,11 @@ const toFlowLine = ({ amountIn, amountOut, ...row }: FlowRow): FlowLine => ({
  */
 @Injectable()
 export class AccountFlowRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Stale-tolerant reads: the read replica when this request may use it (README). */
+    private readonly reads: ReadDb,
+  ) {}
 
   /**
    * The accounts' flows over the range, by account and kind, and also by week when `byWeek`
@@ -64,6 +69,7 @@ export class AccountFlowRepository {
   /**
    * In one pass over the accounts' flows (GROUPING SETS): lines per account and kind (week
    * null), and lines per week and kind over all of them together (accountId null), by week.
+   * For the teamPnl dashboard: may come from the read replica.
    */
   async perAccountAndCombinedWeekly(accountIds: string[], weeks: WeekRange): Promise<FlowLine[]> {
     const params = new SqlParams();
@@ -72,7 +78,7 @@ export class AccountFlowRepository {
       ...weekConditions(weeks, params),
     ];
     const found = await rows<FlowRow>(
-      this.dataSource,
+      this.reads,
       `SELECT account_id AS "accountId", to_char(week, 'YYYY-MM-DD') AS week, kind,
               sum(amount_in)::text AS "amountIn", sum(amount_out)::text AS "amountOut"
          FROM account_flow WHERE ${where.join(' AND ')}

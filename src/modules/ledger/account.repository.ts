@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { BatchLoader, byKey } from '../../common/graphql/request-loaders.js';
+import { keysetPage, SqlParams } from '../../database/keyset.js';
 import { firstRow, rows, type Db } from '../../database/sql.js';
 import type { AccountKind } from './ledger.enums.js';
 import type { LedgerAccount } from './models/ledger.models.js';
@@ -11,6 +13,22 @@ const ACCOUNT_COLUMNS = `id, kind, owner_id AS "ownerId", balance::text AS balan
 type AccountRow = Omit<LedgerAccount, 'balance'> & { balance: string };
 
 const toAccount = (row: AccountRow): LedgerAccount => ({ ...row, balance: Number(row.balance) });
+
+/** A page's row: the account and the text of its creation time its cursor holds. */
+type AccountPageRow = AccountRow & { createdCursor: string };
+type PagedAccount = LedgerAccount & { createdCursor: string };
+
+/** Which accounts a page holds. */
+export interface AccountFilter {
+  kind?: AccountKind;
+}
+
+/** What the accounts of one kind hold together, read in one snapshot with the other kinds. */
+export interface KindBalance {
+  kind: AccountKind;
+  accountCount: number;
+  balance: number;
+}
 
 /** The key of `byOwner`. */
 export const accountOwnerKey = (kind: AccountKind, ownerId: string): string => `${kind}:${ownerId}`;
@@ -99,6 +117,63 @@ export class AccountRepository {
       [fromAccountId, toAccountId, amount],
     );
     return updated.length;
+  }
+
+  /** Accounts by kind (in its name's order), then oldest first. */
+  page(
+    filter: AccountFilter,
+    first: number,
+    after?: string,
+  ): Promise<ConnectionResult<LedgerAccount>> {
+    const params = new SqlParams();
+    const where: string[] = [];
+    if (filter.kind) where.push(`a.kind = ${params.add(filter.kind)}`);
+    return keysetPage<AccountPageRow, PagedAccount>((sql, p) => this.dataSource.query(sql, p), {
+      select: `a.id, a.kind, a.owner_id AS "ownerId", a.balance::text AS balance, a.created_at AS "createdAt",
+        to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdCursor"`,
+      from: 'account a',
+      where,
+      params,
+      // The kind as text: a forged cursor's kind is compared, never cast to the enum.
+      orderBy: [
+        { sql: 'a.kind::text', holds: 'text' },
+        { sql: 'a.created_at', holds: 'timestamp' },
+        { sql: 'a.id', holds: 'uuid' },
+      ],
+      sortKey: (account) => [account.kind, account.createdCursor, account.id],
+      first,
+      after,
+      map: (row) => ({ ...toAccount(row), createdCursor: row.createdCursor }),
+    });
+  }
+
+  /**
+   * Every kind's accounts and their balances summed, in one statement: one snapshot, so that
+   * the sums are those of the same moment (and so add up to 0, DESIGN.md invariant 1).
+   */
+  async balancesByKind(db: Db = this.dataSource): Promise<{ at: Date; kinds: KindBalance[] }> {
+    // Every kind, in the enum's order, with or without accounts.
+    const found = await rows<{
+      at: Date;
+      kind: AccountKind;
+      accountCount: number;
+      balance: string;
+    }>(
+      db,
+      `SELECT now() AS at, k.kind, count(a.id)::int AS "accountCount",
+              coalesce(sum(a.balance), 0)::text AS balance
+         FROM unnest(enum_range(NULL::account_kind)) AS k(kind)
+         LEFT JOIN account a ON a.kind = k.kind
+        GROUP BY k.kind ORDER BY k.kind`,
+    );
+    return {
+      at: found[0].at,
+      kinds: found.map(({ kind, accountCount, balance }) => ({
+        kind,
+        accountCount,
+        balance: Number(balance),
+      })),
+    };
   }
 
   readonly byId = new BatchLoader<string, LedgerAccount | null>(async (ids) => {

@@ -21,8 +21,15 @@ export enum TransferKind {
   INITIATIVE_REFUND = 'INITIATIVE_REFUND',
   /** acceptBid: buyer → NEED_ESCROW */
   ESCROW_DEPOSIT = 'ESCROW_DEPOSIT',
-  /** logTime: NEED_ESCROW → the bidder's home team */
+  /**
+   * Approved hours (by the buyer, automatically when the review window ends, or by an admin's
+   * decision on a dispute): NEED_ESCROW → the worker's home team at the time of the work
+   */
   TIME_PAYMENT = 'TIME_PAYMENT',
+  /** Disputed hours the worker concedes or an admin refunds: NEED_ESCROW → buyer */
+  TIME_REFUND = 'TIME_REFUND',
   /** closeNeed and friends: NEED_ESCROW → buyer */
   ESCROW_RETURN = 'ESCROW_RETURN',
+  /** transferCredits (admin): TEAM → TEAM, e.g. emptying a team before it is archived */
+  ADMIN_TRANSFER = 'ADMIN_TRANSFER',
 }

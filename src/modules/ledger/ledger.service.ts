@@ -3,13 +3,20 @@ import { insufficientFunds, notFound } from '../../common/errors/domain-error.js
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import type { WeekRange } from '../../common/graphql/date-range.js';
+import { Metrics } from '../../common/observability/metrics.js';
+import { Tx } from '../../common/unit-of-work/unit-of-work.js';
 import type { Db } from '../../database/sql.js';
-import { AccountRepository } from './account.repository.js';
+import { AccountRepository, type AccountFilter, type KindBalance } from './account.repository.js';
 import type { AccountKind } from './ledger.enums.js';
 import type { LedgerAccount, LedgerEntry, Transfer } from './models/ledger.models.js';
-import { TransferRepository, type NewTransfer } from './transfer.repository.js';
+import {
+  TransferRepository,
+  type NewTransfer,
+  type TransferFilter,
+} from './transfer.repository.js';
 
 export { accountOwnerKey } from './account.repository.js';
+export type { AccountFilter, KindBalance, TransferFilter };
 
 /** A movement of credits to make. */
 export type TransferCommand = NewTransfer;
@@ -27,11 +34,19 @@ const accountName = (kind: AccountKind): string =>
 @Injectable()
 export class LedgerService {
   private issuanceAccount?: string;
+  private readonly transfersMade;
 
   constructor(
     private readonly accounts: AccountRepository,
     private readonly transfers: TransferRepository,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.transfersMade = metrics.counter({
+      name: 'ledger_transfers_total',
+      help: 'Ledger transfers committed by this instance, by kind.',
+      labelNames: ['kind'] as const,
+    });
+  }
 
   async openAccount(tx: Db, kind: AccountKind, ownerId: string): Promise<LedgerAccount> {
     return this.accounts.insert(tx, kind, ownerId);
@@ -84,7 +99,12 @@ export class LedgerService {
       if (isConstraintViolation(error, 'account_balance_non_negative')) throw insufficientFunds();
       throw error;
     }
-    return this.transfers.insert(tx, command);
+    const transfer = await this.transfers.insert(tx, command);
+    // Counted once committed: a transfer rolled back (and retried) is not one.
+    const counted = (): void => this.transfersMade.inc({ kind: command.kind });
+    if (tx instanceof Tx) tx.afterCommit(counted);
+    else counted();
+    return transfer;
   }
 
   /** A transfer by id (read through `db`: a replay passes its own transaction). */
@@ -108,6 +128,29 @@ export class LedgerService {
   /** Keys are built with `accountOwnerKey`. */
   get accountOfOwner(): AccountRepository['byOwner'] {
     return this.accounts.byOwner;
+  }
+
+  /** Accounts by kind, then oldest first (the admin's ledger view). */
+  accountPage(
+    filter: AccountFilter,
+    first: number,
+    after?: string,
+  ): Promise<ConnectionResult<LedgerAccount>> {
+    return this.accounts.page(filter, first, after);
+  }
+
+  /** Transfers newest first (the admin's ledger view). */
+  transferPage(
+    filter: TransferFilter,
+    first: number,
+    after?: string,
+  ): Promise<ConnectionResult<Transfer>> {
+    return this.transfers.page(filter, first, after);
+  }
+
+  /** Each kind's accounts and balances, all read at one moment. */
+  balancesByKind(): Promise<{ at: Date; kinds: KindBalance[] }> {
+    return this.accounts.balancesByKind();
   }
 
   /** An account's statement, newest first, optionally within whole weeks. */

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { toConnection, type ConnectionResult } from '../../common/graphql/connection.js';
 import { decodeCursor } from '../../common/graphql/cursor.js';
 import type { WeekRange } from '../../common/graphql/date-range.js';
-import { SqlParams } from '../../database/keyset.js';
+import { keysetPage, SqlParams } from '../../database/keyset.js';
 import { firstRow, rows, type Db } from '../../database/sql.js';
 import type { TransferKind } from './ledger.enums.js';
 import type { LedgerEntry, Transfer } from './models/ledger.models.js';
@@ -25,6 +25,15 @@ const toEntry = (row: EntryRow): LedgerEntry => ({
   seq: Number(row.seq),
   change: Number(row.change),
 });
+
+/** Which transfers a page holds (every condition applies). */
+export interface TransferFilter {
+  kind?: TransferKind;
+  /** Into or out of this account. */
+  accountId?: string;
+  /** Made on these days (UTC), both included; either end may be open. */
+  madeIn?: { from?: string; to?: string };
+}
 
 export interface NewTransfer {
   fromAccountId: string;
@@ -92,6 +101,35 @@ export class TransferRepository {
     );
     const byId = new Map(found.map((row) => [row.id, toTransfer(row)]));
     return ids.map((id) => byId.get(id)).filter((t): t is Transfer => t !== undefined);
+  }
+
+  /** Every transfer the filter selects, newest first (ledger order). */
+  page(filter: TransferFilter, first: number, after?: string): Promise<ConnectionResult<Transfer>> {
+    const params = new SqlParams();
+    const where: string[] = [];
+    if (filter.kind) where.push(`kind = ${params.add(filter.kind)}`);
+    if (filter.accountId) {
+      const account = params.add(filter.accountId);
+      where.push(`(from_account_id = ${account} OR to_account_id = ${account})`);
+    }
+    if (filter.madeIn?.from) {
+      where.push(`at >= ${params.add(filter.madeIn.from)}::date::timestamp AT TIME ZONE 'UTC'`);
+    }
+    if (filter.madeIn?.to) {
+      where.push(`at < (${params.add(filter.madeIn.to)}::date + 1)::timestamp AT TIME ZONE 'UTC'`);
+    }
+    return keysetPage<TransferRow, Transfer>((sql, p) => this.dataSource.query(sql, p), {
+      select: TRANSFER_COLUMNS,
+      from: 'transfer',
+      where,
+      params,
+      orderBy: [{ sql: 'seq', holds: 'bigint' }],
+      descending: true,
+      sortKey: (transfer) => [transfer.seq],
+      first,
+      after,
+      map: toTransfer,
+    });
   }
 
   /** An account's statement, newest first, optionally within whole weeks. */

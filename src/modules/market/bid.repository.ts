@@ -5,6 +5,7 @@ import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { cursorCondition, keysetPage, SqlParams } from '../../database/keyset.js';
 import { firstRow, rows, type Db } from '../../database/sql.js';
+import { employeeFromJson, employeeJson } from '../employee/employee.repository.js';
 import { buyerScope, type BuyerScope } from './market-policy.js';
 import type { BidStatus } from './market.enums.js';
 import type { Bid } from './models/market.models.js';
@@ -122,6 +123,17 @@ export class BidRepository {
     return rejected.length;
   }
 
+  /** Withdraws every PENDING bid of the bidder (a leaver) with `note`; their ids. */
+  async withdrawPendingOf(tx: Db, bidderId: string, note: string): Promise<string[]> {
+    const withdrawn = await rows<{ id: string }>(
+      tx,
+      `UPDATE bid SET status = 'WITHDRAWN', decision_note = $2, decided_at = now()
+        WHERE bidder_id = $1 AND status = 'PENDING' RETURNING id`,
+      [bidderId, note],
+    );
+    return withdrawn.map((row) => row.id);
+  }
+
   /** The bid, or undefined. Reads through `db` (a replay's transaction) when given. */
   async findById(id: string, db: Db = this.dataSource): Promise<Bid | undefined> {
     const row = await firstRow<BidRow>(
@@ -153,16 +165,18 @@ export class BidRepository {
         const visible = `(b.bidder_id = ${params.add(actor.id)} OR ${actsForBuyerCondition(buyerScope(actor), params)})`;
         const statusFilter = status ? `b.status = ${params.add(status)}` : 'TRUE';
         const cursor = cursorCondition([{ sql: 'b.seq', holds: 'bigint' }], after, params);
-        const found = await rows<BidRow>(
+        // The bidders are read in the same statement, once the page is cut.
+        const found = await rows<BidRow & { bidder: Record<string, unknown> }>(
           this.dataSource,
-          `SELECT * FROM (
+          `SELECT numbered.*, ${employeeJson('numbered."bidderId"')} AS bidder FROM (
              SELECT ${BID_COLUMNS}, row_number() OVER (PARTITION BY b.need_id ORDER BY b.seq) AS position
                FROM bid b JOIN need n ON n.id = b.need_id
               WHERE b.need_id = ANY(${needs}) AND ${visible} AND ${statusFilter} AND ${cursor}
            ) numbered WHERE position <= ${limit} ORDER BY position`,
           params.values,
         );
-        const byNeed = groupedByKey(needIds, found.map(toBid), (bid) => bid.needId);
+        const bids = found.map((row) => ({ ...toBid(row), bidder: employeeFromJson(row.bidder) }));
+        const byNeed = groupedByKey(needIds, bids, (bid) => bid.needId);
         group.forEach((page, i) => results.set(page, byNeed[i]));
       }
       return pages.map((page) => results.get(page)!);

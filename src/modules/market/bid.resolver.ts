@@ -108,6 +108,8 @@ export class BidResolver {
 
   @ResolveField(() => Employee)
   bidder(bid: Bid, _: unknown, { loaders }: GraphQLContext): Promise<Employee> {
+    // Read with the bid when it came from a need's page of bids.
+    if (bid.bidder) return Promise.resolve(bid.bidder);
     return loaders.loadRequired(this.employeeService.byId, bid.bidderId, 'Employee');
   }
 

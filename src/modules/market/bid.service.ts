@@ -11,6 +11,7 @@ import {
 } from '../../common/errors/domain-error.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
+import { Clock } from '../../common/clock/clock.js';
 import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
 import { UnitOfWork, type Tx } from '../../common/unit-of-work/unit-of-work.js';
 import type { Db } from '../../database/sql.js';
@@ -24,15 +25,19 @@ import { normalizeSkillName } from '../skill/skill-name.js';
 import { BidRepository } from './bid.repository.js';
 import type { AcceptBidInput, PlaceBidInput, RejectBidInput } from './dto/market-actions.input.js';
 import { EngagementRepository } from './engagement.repository.js';
+import { MarketSettingsService } from './market-settings.service.js';
 import {
   actsForBuyer,
+  exceedsNeedRate,
   isOnBuyingSide,
+  mayAcceptBid,
   mayWithdraw,
   remainingHoursPerWeek,
 } from './market-policy.js';
 import { BidStatus, BuyerKind, NeedStatus } from './market.enums.js';
 import type { Bid, Engagement, Need } from './models/market.models.js';
 import { NeedRepository } from './need.repository.js';
+import { weekStartOf } from './timesheet-calendar.js';
 
 export type { BidsPage } from './bid.repository.js';
 
@@ -61,6 +66,8 @@ export class BidService {
     private readonly employees: EmployeeService,
     private readonly unitOfWork: UnitOfWork,
     private readonly initiatives: InitiativeService,
+    private readonly clock: Clock,
+    private readonly marketSettings: MarketSettingsService,
     @InjectPubSub() private readonly pubSub: PubSubEngine,
   ) {}
 
@@ -93,6 +100,14 @@ export class BidService {
       if (need.status !== NeedStatus.OPEN)
         throw invalidTransition(`The need is ${need.status}: it takes no bids`);
       if (isOnBuyingSide(actor, need)) throw forbidden("You cannot bid on your own team's need");
+      // The need's rate is its ceiling; the SHARE lock keeps it from changing until we commit.
+      if (exceedsNeedRate(input.ratePerHour, need)) {
+        throw badInput(
+          'ratePerHour',
+          `ratePerHour: the need pays at most ${need.ratePerHour} credits an hour; you asked ${input.ratePerHour}`,
+        );
+      }
+      await this.marketSettings.refuseAboveMaximum(tx, input.ratePerHour);
       const remaining = remainingHoursPerWeek(need);
       if (input.hoursPerWeek > remaining) {
         throw conflict(`The need has ${remaining} hours a week left to fill`, 'hoursPerWeek');
@@ -232,12 +247,19 @@ export class BidService {
     // Lock order everywhere: need, then bid, then employee, then accounts (by id).
     const need = await this.needs.lock(tx, await this.needIdOf(tx, input.bidId), 'UPDATE');
     const bid = await this.lockBid(tx, input.bidId);
-    if (!actsForBuyer(actor, need))
-      throw forbidden('Only a lead of the buying team can accept bids');
+    if (!mayAcceptBid(actor, need, bid))
+      throw forbidden('Only a lead of the buying team can accept bids, and never their own');
     if (bid.status !== BidStatus.PENDING)
       throw invalidTransition(`The bid is ${bid.status}: it cannot be accepted`);
     if (need.status !== NeedStatus.OPEN)
       throw invalidTransition(`The need is ${need.status}: it takes no more bids`);
+    // Rates only rise and bids are checked when placed, so only a bid from before budgets were
+    // ceilings can be caught here; the need's lock keeps its rate still until we commit.
+    if (exceedsNeedRate(bid.ratePerHour, need)) {
+      throw conflict(
+        `The bid asks ${bid.ratePerHour} credits an hour, more than the need's ${need.ratePerHour}: raise the need's rate first`,
+      );
+    }
     const remaining = remainingHoursPerWeek(need);
     if (bid.hoursPerWeek > remaining) {
       throw conflict(
@@ -274,6 +296,7 @@ export class BidService {
       hoursPerWeek: bid.hoursPerWeek,
       weeks: need.weeks,
       ratePerHour: bid.ratePerHour,
+      startsOn: weekStartOf(this.clock.now()),
     });
     const otherBidsRejected =
       updatedNeed.status === NeedStatus.FILLED

@@ -17,7 +17,8 @@ import { NeedEntity } from './need.entity.js';
 
 /**
  * An accepted bid: the bidder works `hoursPerWeek` for the need's `weeks` at the bid's rate,
- * paid per logged hour from the escrow. Terms are copied from the bid at acceptance.
+ * paid from the escrow for the hours the buyer approves. Terms are copied from the bid at
+ * acceptance.
  */
 @Entity('engagement')
 @Check('engagement_logged_hours_check', 'logged_hours BETWEEN 0 AND total_hours')
@@ -65,6 +66,10 @@ export class EngagementEntity {
 
   @Column({ name: 'logged_hours', type: 'integer', default: 0 })
   loggedHours: number;
+
+  /** The Monday of the ISO week it was accepted in: it runs `weeks` whole weeks from there. */
+  @Column({ name: 'starts_on', type: 'date' })
+  startsOn: string;
 
   @Column({
     type: 'enum',

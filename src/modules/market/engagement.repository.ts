@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
+import { notFound } from '../../common/errors/domain-error.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { keysetPage, SqlParams } from '../../database/keyset.js';
@@ -13,7 +14,8 @@ import type { Engagement } from './models/market.models.js';
 /** Engagement columns over `engagement g`. */
 const ENGAGEMENT_COLUMNS = `g.id, g.seq, g.bid_id AS "bidId", g.need_id AS "needId", g.employee_id AS "employeeId",
   g.hours_per_week AS "hoursPerWeek", g.weeks, g.rate_per_hour AS "ratePerHour", g.total_hours AS "totalHours",
-  g.logged_hours AS "loggedHours", g.status, g.created_at AS "startedAt", g.finished_at AS "finishedAt"`;
+  g.logged_hours AS "loggedHours", g.status, g.created_at AS "startedAt", g.finished_at AS "finishedAt",
+  to_char(g.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(g.starts_on + 7 * g.weeks - 1, 'YYYY-MM-DD') AS "endsOn"`;
 
 type EngagementRow = Omit<Engagement, 'seq'> & { seq: string | number };
 const toEngagement = (row: EngagementRow): Engagement => ({ ...row, seq: Number(row.seq) });
@@ -26,6 +28,8 @@ export interface NewEngagement {
   hoursPerWeek: number;
   weeks: number;
   ratePerHour: number;
+  /** The Monday of the week it was accepted in. */
+  startsOn: string;
 }
 
 /** An engagement ended with its need: who worked on it and the hours it held. */
@@ -43,8 +47,8 @@ export class EngagementRepository {
   async insert(tx: Db, engagement: NewEngagement): Promise<Engagement> {
     const [row] = await rows<EngagementRow>(
       tx,
-      `INSERT INTO engagement AS g (bid_id, need_id, employee_id, hours_per_week, weeks, rate_per_hour, total_hours)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO engagement AS g (bid_id, need_id, employee_id, hours_per_week, weeks, rate_per_hour, total_hours, starts_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        RETURNING ${ENGAGEMENT_COLUMNS}`,
       [
         engagement.bidId,
@@ -54,6 +58,7 @@ export class EngagementRepository {
         engagement.weeks,
         engagement.ratePerHour,
         engagement.hoursPerWeek * engagement.weeks,
+        engagement.startsOn,
       ],
     );
     return toEngagement(row);
@@ -85,6 +90,63 @@ export class EngagementRepository {
       [id, hours],
     );
     return row && toEngagement(row);
+  }
+
+  /** The engagement, row-locked for the rest of the transaction; NOT_FOUND on `field`. */
+  async lock(tx: Db, id: string, field = 'engagementId'): Promise<Engagement> {
+    const row = await firstRow<EngagementRow>(
+      tx,
+      `SELECT ${ENGAGEMENT_COLUMNS} FROM engagement g WHERE g.id = $1 FOR UPDATE`,
+      [id],
+    );
+    if (!row) throw notFound('Engagement', field);
+    return toEngagement(row);
+  }
+
+  /**
+   * ACTIVE engagements whose last week ended before `day` (oldest first, at most `limit`):
+   * what the calendar sweep completes. Read without locks; each is locked when completed.
+   */
+  async activeEndedBefore(day: string, limit: number): Promise<{ id: string; needId: string }[]> {
+    return rows<{ id: string; needId: string }>(
+      this.dataSource,
+      `SELECT id, need_id AS "needId" FROM engagement
+        WHERE status = 'ACTIVE' AND starts_on + 7 * weeks <= $1::date
+        ORDER BY seq LIMIT $2`,
+      [day, limit],
+    );
+  }
+
+  /** The ids of the employee's ACTIVE engagements, oldest first (read without locks). */
+  async activeIdsOf(db: Db, employeeId: string): Promise<string[]> {
+    const found = await rows<{ id: string }>(
+      db,
+      `SELECT id FROM engagement WHERE employee_id = $1 AND status = 'ACTIVE' ORDER BY seq`,
+      [employeeId],
+    );
+    return found.map((row) => row.id);
+  }
+
+  /** Marks a locked ACTIVE engagement ENDED before its weeks are over (its worker left). */
+  async endLocked(tx: Db, id: string): Promise<Engagement> {
+    const [row] = await rows<EngagementRow>(
+      tx,
+      `UPDATE engagement g SET status = 'ENDED', finished_at = now()
+        WHERE id = $1 AND status = 'ACTIVE' RETURNING ${ENGAGEMENT_COLUMNS}`,
+      [id],
+    );
+    return toEngagement(row);
+  }
+
+  /** Marks a locked ACTIVE engagement COMPLETED: its weeks are over. */
+  async completeLocked(tx: Db, id: string): Promise<Engagement> {
+    const [row] = await rows<EngagementRow>(
+      tx,
+      `UPDATE engagement g SET status = 'COMPLETED', finished_at = now()
+        WHERE id = $1 AND status = 'ACTIVE' RETURNING ${ENGAGEMENT_COLUMNS}`,
+      [id],
+    );
+    return toEngagement(row);
   }
 
   /** The engagement, or undefined. Reads through `db` (a transaction) when given. */

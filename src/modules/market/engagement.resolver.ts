@@ -1,4 +1,6 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { MAX_NEED_WEEKS } from './dto/post-need.input.js';
+import { atMost, MaxItems } from '../../common/graphql/list-limits.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { forbidden } from '../../common/errors/domain-error.js';
 import { CreditsScalar } from '../../common/graphql/credits.scalar.js';
@@ -15,7 +17,9 @@ import { EngagementService } from './engagement.service.js';
 import { maySeeEngagement } from './market-policy.js';
 import { Bid, Engagement, Need, TimeLogConnection } from './models/market.models.js';
 import { LogTimePayload } from './models/market.payloads.js';
+import { Timesheet } from './models/timesheet.models.js';
 import { NeedService } from './need.service.js';
+import { TimesheetRepository } from './timesheet.repository.js';
 
 @Resolver(() => Engagement)
 export class EngagementResolver {
@@ -24,6 +28,7 @@ export class EngagementResolver {
     private readonly needService: NeedService,
     private readonly bidService: BidService,
     private readonly employeeService: EmployeeService,
+    private readonly timesheetRepository: TimesheetRepository,
   ) {}
 
   @Query(() => Engagement, { description: "For the engaged employee and the buying team's leads." })
@@ -40,7 +45,8 @@ export class EngagementResolver {
   }
 
   @Mutation(() => LogTimePayload, {
-    description: 'Logs hours worked on your engagement; each hour pays its rate to your home team.',
+    description:
+      'Logs hours worked on your engagement for the buyer’s weekly review: they are paid to your home team once their week is approved (or its review window passes undisputed).',
   })
   logTime(
     @Args('input') input: LogTimeInput,
@@ -61,9 +67,27 @@ export class EngagementResolver {
     return engagement.totalHours * engagement.ratePerHour;
   }
 
-  @ResolveField(() => CreditsScalar, { description: 'Paid so far: loggedHours × ratePerHour.' })
-  paid(engagement: Engagement): number {
-    return engagement.loggedHours * engagement.ratePerHour;
+  @ResolveField(() => CreditsScalar, {
+    description: 'Paid so far: approved hours × ratePerHour (hours under review are not paid).',
+  })
+  async paid(engagement: Engagement, _: unknown, { loaders }: GraphQLContext): Promise<number> {
+    const weeks = await loaders.get(this.timesheetRepository.ofEngagement).load(engagement.id);
+    return weeks.reduce((sum, week) => sum + week.approvedHours, 0) * engagement.ratePerHour;
+  }
+
+  @ResolveField(() => [Timesheet], {
+    description: atMost(
+      MAX_NEED_WEEKS,
+      'Its weeks with hours logged, oldest first, with how the buyer reviewed them.',
+    ),
+  })
+  @MaxItems(MAX_NEED_WEEKS)
+  timesheets(
+    engagement: Engagement,
+    _: unknown,
+    { loaders }: GraphQLContext,
+  ): Promise<Timesheet[]> {
+    return loaders.get(this.timesheetRepository.ofEngagement).load(engagement.id);
   }
 
   @ResolveField(() => Need)

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor.js';
 import {
   badInput,
@@ -7,21 +7,26 @@ import {
   invalidTransition,
   notFound,
 } from '../../common/errors/domain-error.js';
+import { Clock } from '../../common/clock/clock.js';
 import { isConstraintViolation } from '../../common/errors/postgres-errors.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { UnitOfWork, type Tx } from '../../common/unit-of-work/unit-of-work.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
 import type { Db } from '../../database/sql.js';
 import { CapacityService } from '../employee/capacity.service.js';
 import { EmployeeService } from '../employee/employee.service.js';
-import { AccountKind, TransferKind } from '../ledger/ledger.enums.js';
-import { LedgerService } from '../ledger/ledger.service.js';
 import type { LogTimeInput } from './dto/market-actions.input.js';
 import { EngagementRepository } from './engagement.repository.js';
 import { mayLogTime } from './market-policy.js';
 import { EngagementStatus } from './market.enums.js';
 import type { Engagement, TimeLog } from './models/market.models.js';
 import { NeedRepository } from './need.repository.js';
+import { DisputeRepository } from './dispute.repository.js';
+import type { Timesheet } from './models/timesheet.models.js';
 import { TimeLogRepository } from './time-log.repository.js';
+import { reviewEndsAt, weekStartOf, whyDayIsNotLoggable } from './timesheet-calendar.js';
+import { TimesheetRepository } from './timesheet.repository.js';
 
 export type { TimeLogPage } from './time-log.repository.js';
 
@@ -30,17 +35,23 @@ export interface LogTimeResult {
   engagement: Engagement;
 }
 
-/** Logging hours: each hour pays hours × rate from the need's escrow to the worker's home team. */
+/**
+ * Logging hours on an engagement, within its weeks and its weekly limit, for the buyer's review
+ * (TimesheetService pays them once approved).
+ */
 @Injectable()
 export class EngagementService {
   constructor(
     private readonly engagements: EngagementRepository,
     private readonly timeLogs: TimeLogRepository,
     private readonly needs: NeedRepository,
-    private readonly ledger: LedgerService,
+    private readonly timesheets: TimesheetRepository,
+    private readonly disputes: DisputeRepository,
     private readonly capacity: CapacityService,
     private readonly employees: EmployeeService,
     private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   get byId(): EngagementRepository['byId'] {
@@ -64,9 +75,12 @@ export class EngagementService {
     return this.timeLogs.countByEngagement;
   }
 
+  /**
+   * Records hours for the buyer's review: PENDING, paid only once their week is approved.
+   * Refused outside the engagement's weeks, for a future day, past the week's limit of
+   * `hoursPerWeek`, and while a dispute pauses the engagement.
+   */
   async logTime(input: LogTimeInput, actor: Actor): Promise<LogTimeResult> {
-    if (input.date > tomorrow())
-      throw badInput('date', 'date: work cannot be logged for a future day');
     return this.unitOfWork.run(
       {
         actor,
@@ -92,12 +106,42 @@ export class EngagementService {
   }
 
   private async logNow(tx: Tx, input: LogTimeInput, actor: Actor): Promise<LogTimeResult> {
-    const current = await this.findById(input.engagementId, 'engagementId', tx);
-    // SHARE on the need: closing it waits for hours being logged, and the other way round.
-    const need = await this.needs.lock(tx, current.needId, 'SHARE');
+    const { needId } = await this.findById(input.engagementId, 'engagementId', tx);
+    // Lock order: need (SHARE: closing it waits for hours being logged), then engagement.
+    await this.needs.lock(tx, needId, 'SHARE');
+    const current = await this.engagements.lock(tx, input.engagementId);
     if (!mayLogTime(actor, current))
       throw forbidden('Only the engaged employee can log time on it');
+    if (current.status !== EngagementStatus.ACTIVE)
+      throw invalidTransition(`The engagement is ${current.status}: no more time can be logged`);
+    const refusal = whyDayIsNotLoggable(current, input.date, this.clock.now());
+    if (refusal) throw badInput('date', `date: ${refusal}`);
+    if (await this.disputes.hasUnresolved(tx, current.id)) {
+      throw conflict(
+        'A dispute pauses this engagement: no time can be logged until it is resolved',
+        'engagementId',
+      );
+    }
 
+    const weekStart = weekStartOf(input.date);
+    let timesheet: Timesheet;
+    try {
+      timesheet = await this.timesheets.addPending(tx, {
+        engagementId: current.id,
+        weekStart,
+        maxHours: current.hoursPerWeek,
+        hours: input.hours,
+        reviewEndsAt: reviewEndsAt(weekStart, this.config.timesheetReviewDays),
+      });
+    } catch (error) {
+      if (isConstraintViolation(error, 'timesheet_hours_check')) {
+        throw conflict(
+          `At most ${current.hoursPerWeek} hours a week can be logged on this engagement (week of ${weekStart})`,
+          'hours',
+        );
+      }
+      throw error;
+    }
     let engagement: Engagement | undefined;
     try {
       engagement = await this.engagements.addLoggedHours(tx, current.id, input.hours);
@@ -111,21 +155,13 @@ export class EngagementService {
     if (!engagement)
       throw invalidTransition(`The engagement is ${current.status}: no more time can be logged`);
 
-    const homeTeamId = await this.employees.homeTeamIdOf(tx, actor.id);
-    const transfer = await this.ledger.transfer(tx, {
-      fromAccountId: need.escrowAccountId,
-      toAccountId: await this.ledger.accountIdOf(tx, AccountKind.TEAM, homeTeamId),
-      amount: input.hours * engagement.ratePerHour,
-      kind: TransferKind.TIME_PAYMENT,
-      idempotencyKey: input.idempotencyKey,
-      memo: `${input.hours} h on "${need.title}"`,
-    });
     const timeLog = await this.timeLogs.insert(tx, {
       engagementId: engagement.id,
+      timesheetId: timesheet.id,
       hours: input.hours,
       date: input.date,
       note: input.note,
-      transferId: transfer.id,
+      payeeTeamId: await this.employees.homeTeamIdOf(tx, actor.id),
     });
     if (engagement.status === EngagementStatus.COMPLETED) {
       await this.capacity.release(tx, actor.id, engagement.hoursPerWeek);
@@ -137,8 +173,8 @@ export class EngagementService {
       payload: {
         hours: input.hours,
         date: input.date,
-        paid: transfer.amount,
-        transferId: transfer.id,
+        timesheetId: timesheet.id,
+        timeLogId: timeLog.id,
         status: engagement.status,
       },
     });
@@ -161,9 +197,4 @@ export class EngagementService {
   ): Promise<ConnectionResult<Engagement>> {
     return this.engagements.pageOfEmployee(employeeId, first, after, status);
   }
-}
-
-/** Tomorrow in UTC, as YYYY-MM-DD: work dated up to then is accepted (time zones differ). */
-function tomorrow(): string {
-  return new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }

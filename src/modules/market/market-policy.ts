@@ -1,5 +1,5 @@
 import type { Actor } from '../../common/auth/actor.js';
-import { BuyerKind } from './market.enums.js';
+import { BuyerKind, NeedStatus } from './market.enums.js';
 
 export interface BuyerRef {
   buyerKind: BuyerKind;
@@ -80,3 +80,75 @@ export function remainingHoursPerWeek(need: {
 }): number {
   return need.hoursPerWeek - need.acceptedHoursPerWeek;
 }
+
+/**
+ * Those who act for the need's buyer review its engagements' timesheets, except the engaged
+ * employee: nobody approves (or disputes) their own hours, even as a lead of the buying team.
+ */
+export function mayReviewTimesheets(
+  actor: Actor,
+  need: BuyerRef,
+  engagement: { employeeId: string },
+): boolean {
+  return actsForBuyer(actor, need) && engagement.employeeId !== actor.id;
+}
+
+/**
+ * Those who act for the need's buyer accept its bids, but never their own (a bidder who has
+ * become a lead of the buying team since bidding).
+ */
+export function mayAcceptBid(actor: Actor, need: BuyerRef, bid: { bidderId: string }): boolean {
+  return actsForBuyer(actor, need) && bid.bidderId !== actor.id;
+}
+
+/** Only the engaged employee concedes or contests a dispute of their hours. */
+export function mayAnswerDispute(actor: Actor, engagement: { employeeId: string }): boolean {
+  return engagement.employeeId === actor.id;
+}
+
+/**
+ * Contested hours are decided by a third party: an admin (neither the buyer nor the worker).
+ * An admin who is one of the two sides may not decide their own case; leading a team the
+ * hours would be paid to (`payeeTeamIds`, the worker's home team when they were logged) makes
+ * one the worker's side.
+ */
+export function mayDecideDispute(
+  actor: Actor,
+  engagement: { employeeId: string },
+  need: BuyerRef,
+  payeeTeamIds: readonly string[],
+): boolean {
+  return (
+    actor.isAdmin &&
+    engagement.employeeId !== actor.id &&
+    !actsForBuyer(actor, need) &&
+    !payeeTeamIds.some((teamId) => actor.leadOf.has(teamId))
+  );
+}
+
+/**
+ * A need's rate is a ceiling: no bid on it may ask more, so what it escrows never passes its
+ * budget (hoursPerWeek × weeks × ratePerHour). Checked at placeBid and again at acceptBid.
+ */
+export function exceedsNeedRate(ratePerHour: number, need: { ratePerHour: number }): boolean {
+  return ratePerHour > need.ratePerHour;
+}
+
+/** A need's rate only ever rises (so a bid that fit it when placed fits it for ever). */
+export function raisesNeedRate(need: { ratePerHour: number }, ratePerHour: number): boolean {
+  return ratePerHour > need.ratePerHour;
+}
+
+/** The organisation's ceiling on any rate a need offers or a bid asks. */
+export function exceedsMarketMaximum(
+  ratePerHour: number,
+  settings: { maxRatePerHour: number },
+): boolean {
+  return ratePerHour > settings.maxRatePerHour;
+}
+
+/** The buyer edits a need's text and skills while it is OPEN and no bid has been accepted. */
+export const isEditableNeed = (need: {
+  status: NeedStatus;
+  acceptedHoursPerWeek: number;
+}): boolean => need.status === NeedStatus.OPEN && need.acceptedHoursPerWeek === 0;

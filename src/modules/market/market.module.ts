@@ -1,3 +1,6 @@
+import { RevisionModule } from '../revision/revision.module.js';
+import { NeedEditResolver } from './need-edit.resolver.js';
+import { NeedEditService } from './need-edit.service.js';
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
@@ -19,6 +22,11 @@ import { EngagementRepository } from './engagement.repository.js';
 import { EngagementResolver } from './engagement.resolver.js';
 import { EngagementService } from './engagement.service.js';
 import { InitiativeMarketResolver } from './initiative-market.resolver.js';
+import { LeaverMarketService } from './leaver-market.service.js';
+import { MarketSettingsEntity } from './market-settings.entity.js';
+import { MarketSettingsRepository } from './market-settings.repository.js';
+import { MarketSettingsResolver } from './market-settings.resolver.js';
+import { MarketSettingsService } from './market-settings.service.js';
 import { MatchingRepository } from './matching.repository.js';
 import { NeedAccountResolver } from './need-account.resolver.js';
 import { NeedSkillEntity } from './need-skill.entity.js';
@@ -28,7 +36,16 @@ import { NeedResolver } from './need.resolver.js';
 import { NeedService } from './need.service.js';
 import { RequiredSkillResolver } from './required-skill.resolver.js';
 import { SkillMatchResolver } from './skill-match.resolver.js';
+import { DisputeRepository } from './dispute.repository.js';
+import { DisputeResolver } from './dispute.resolver.js';
+import { DisputeService } from './dispute.service.js';
 import { TimeLogEntity } from './time-log.entity.js';
+import { TimesheetSettlement } from './timesheet-settlement.js';
+import { TimesheetRepository } from './timesheet.repository.js';
+import { TimesheetResolver } from './timesheet.resolver.js';
+import { TimesheetService } from './timesheet.service.js';
+import { TimesheetDisputeEntity } from './timesheet-dispute.entity.js';
+import { TimesheetEntity } from './timesheet.entity.js';
 import { TimeLogRepository } from './time-log.repository.js';
 
 /** The internal market: needs, bids, engagements, time and pay. */
@@ -41,11 +58,15 @@ import { TimeLogRepository } from './time-log.repository.js';
       BidSkillEntity,
       EngagementEntity,
       TimeLogEntity,
+      TimesheetEntity,
+      TimesheetDisputeEntity,
+      MarketSettingsEntity,
     ]),
     AuditModule,
     EmployeeModule,
     InitiativeModule,
     LedgerModule,
+    RevisionModule,
     SkillModule,
     TeamModule,
   ],
@@ -54,21 +75,34 @@ import { TimeLogRepository } from './time-log.repository.js';
     BidRepository,
     EngagementRepository,
     TimeLogRepository,
+    TimesheetRepository,
+    DisputeRepository,
     MatchingRepository,
+    MarketSettingsRepository,
+    MarketSettingsService,
     NeedService,
+    NeedEditService,
     BidService,
     EngagementService,
+    TimesheetSettlement,
+    TimesheetService,
+    DisputeService,
+    LeaverMarketService,
     NeedResolver,
+    NeedEditResolver,
     RequiredSkillResolver,
     BidResolver,
     EngagementResolver,
+    TimesheetResolver,
+    DisputeResolver,
     EmployeeMarketResolver,
     CandidateMatchResolver,
     SkillMatchResolver,
     InitiativeMarketResolver,
     NeedAccountResolver,
+    MarketSettingsResolver,
   ],
-  exports: [NeedService, BidService, EngagementService],
+  exports: [NeedService, BidService, EngagementService, TimesheetService, LeaverMarketService],
 })
 export class MarketModule implements OnModuleInit {
   constructor(

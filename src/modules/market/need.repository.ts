@@ -4,6 +4,7 @@ import { notFound } from '../../common/errors/domain-error.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { keysetPage, SqlParams } from '../../database/keyset.js';
+import { ReadDb } from '../../database/read-db.js';
 import { firstRow, rows, type Db } from '../../database/sql.js';
 import { normalizeSkillName } from '../skill/skill-name.js';
 import type { NeedFilter } from './dto/needs.args.js';
@@ -41,7 +42,11 @@ export interface NewNeed {
 /** The `need` and `need_skill` tables. */
 @Injectable()
 export class NeedRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Stale-tolerant reads: the read replica when this request may use it (README). */
+    private readonly reads: ReadDb,
+  ) {}
 
   /** Inserts an OPEN need. */
   async insert(tx: Db, need: NewNeed): Promise<Need> {
@@ -96,7 +101,45 @@ export class NeedRepository {
     return toNeed(row);
   }
 
+  /** The need's required skills as "name (level)", highest level first, then by name. */
+  async requiredSkillLabels(tx: Db, needId: string): Promise<string[]> {
+    const found = await rows<{ label: string }>(
+      tx,
+      `SELECT k.name || ' (' || s.min_level || ')' AS label FROM need_skill s JOIN skill k ON k.id = s.skill_id
+        WHERE s.need_id = $1 ORDER BY s.min_level DESC, k.normalized_name`,
+      [needId],
+    );
+    return found.map((r) => r.label);
+  }
+
+  /** Drops the need's required skills (an edit replaces them). */
+  async removeRequiredSkills(tx: Db, needId: string): Promise<void> {
+    await tx.query(`DELETE FROM need_skill WHERE need_id = $1`, [needId]);
+  }
+
+  /** Writes an edited title and description (under the need's lock). */
+  async updateText(tx: Db, needId: string, title: string, description: string): Promise<Need> {
+    const [row] = await rows<NeedRow>(
+      tx,
+      `UPDATE need n SET title = $2, description = $3 WHERE id = $1 RETURNING ${NEED_COLUMNS}`,
+      [needId, title, description],
+    );
+    return toNeed(row);
+  }
+
   /** An initiative's OPEN and FILLED needs, locked FOR UPDATE in id order. */
+  /** The team's OPEN and FILLED needs, locked FOR UPDATE (in id order). */
+  async lockLiveOfTeam(tx: Db, teamId: string): Promise<Need[]> {
+    const found = await rows<NeedRow>(
+      tx,
+      `SELECT ${NEED_COLUMNS} FROM need n
+        WHERE n.buyer_kind = 'TEAM' AND n.buyer_id = $1 AND n.status IN ('OPEN', 'FILLED')
+        ORDER BY n.id FOR UPDATE`,
+      [teamId],
+    );
+    return found.map(toNeed);
+  }
+
   async lockLiveOfInitiative(tx: Db, initiativeId: string): Promise<Need[]> {
     const found = await rows<NeedRow>(
       tx,
@@ -122,6 +165,20 @@ export class NeedRepository {
       [needId, hoursPerWeek],
     );
     return toNeed(row);
+  }
+
+  /**
+   * Sets a higher rate (never a lower one: the statement changes nothing then). Existing bids
+   * and engagements keep their own rates.
+   */
+  async raiseRate(tx: Db, needId: string, ratePerHour: number): Promise<Need | undefined> {
+    const row = await firstRow<NeedRow>(
+      tx,
+      `UPDATE need n SET rate_per_hour = $2 WHERE id = $1 AND rate_per_hour < $2
+        RETURNING ${NEED_COLUMNS}`,
+      [needId, ratePerHour],
+    );
+    return row && toNeed(row);
   }
 
   /** Ends the need: CLOSED if any hours were accepted, else CANCELLED. */
@@ -176,7 +233,7 @@ export class NeedRepository {
         `${SEARCH_DOCUMENT} @@ websearch_to_tsquery('english', ${params.add(filter.text)})`,
       );
     }
-    return keysetPage<NeedRow, Need>((sql, p) => this.dataSource.query(sql, p), {
+    return keysetPage<NeedRow, Need>((sql, p) => this.reads.query(sql, p), {
       select: NEED_COLUMNS,
       from: 'need n',
       where,

@@ -15,7 +15,7 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import { BuyerKind } from './market.enums.js';
 import { TeamService } from '../team/team.service.js';
 import { BidService } from './bid.service.js';
-import { CloseNeedInput } from './dto/market-actions.input.js';
+import { CloseNeedInput, RaiseNeedRateInput } from './dto/market-actions.input.js';
 import {
   BidsArgs,
   MAX_SUGGESTED_CANDIDATES,
@@ -39,7 +39,12 @@ import {
   NeedConnection,
   RequiredSkill,
 } from './models/market.models.js';
-import { CloseNeedPayload, NeedBuyer, PostNeedPayload } from './models/market.payloads.js';
+import {
+  CloseNeedPayload,
+  NeedBuyer,
+  PostNeedPayload,
+  RaiseNeedRatePayload,
+} from './models/market.payloads.js';
 import { NeedService } from './need.service.js';
 
 @Resolver(() => Need)
@@ -89,6 +94,19 @@ export class NeedResolver {
     return { need: await this.needService.post(input, actor) };
   }
 
+  @Mutation(() => RaiseNeedRatePayload, {
+    description:
+      "Raises an OPEN need's rate (never lowers it) so that bids may ask more. No credits move: " +
+      'acceptBid escrows each bid at its own rate and checks the funds then. Existing bids and ' +
+      'engagements keep their rates. For a lead of the buying team, or the owner of the buying initiative.',
+  })
+  async raiseNeedRate(
+    @Args('input') input: RaiseNeedRateInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<RaiseNeedRatePayload> {
+    return { need: await this.needService.raiseRate(input, actor) };
+  }
+
   @Mutation(() => CloseNeedPayload, {
     description:
       'Ends a need: active engagements end, pending bids are rejected and unspent escrow returns to ' +
@@ -125,14 +143,16 @@ export class NeedResolver {
   }
 
   @ResolveField(() => CreditsScalar, {
-    description: 'hoursPerWeek × weeks × ratePerHour at the offered rate.',
+    description:
+      'hoursPerWeek × weeks × ratePerHour: the most the need can ever escrow (no bid asks more than its rate).',
   })
   budget(need: Need): number {
     return need.hoursPerWeek * need.weeks * need.ratePerHour;
   }
 
   @ResolveField(() => CreditsScalar, {
-    description: 'Credits held for accepted work not yet logged.',
+    description:
+      'Credits its escrow account holds now: accepted work not yet paid to the workers’ teams or given back to the buyer (hours logged and still under review included).',
   })
   async escrowBalance(need: Need, _: unknown, { loaders }: GraphQLContext): Promise<number> {
     return (

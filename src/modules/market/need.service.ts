@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../common/auth/actor.js';
 import {
   badInput,
+  conflict,
   forbidden,
   invalidTransition,
   notFound,
@@ -17,15 +18,18 @@ import { LedgerService } from '../ledger/ledger.service.js';
 import type { Transfer } from '../ledger/models/ledger.models.js';
 import { normalizeSkillName } from '../skill/skill-name.js';
 import { SkillService } from '../skill/skill.service.js';
+import { TeamService } from '../team/team.service.js';
 import { BidRepository } from './bid.repository.js';
-import type { CloseNeedInput } from './dto/market-actions.input.js';
+import type { CloseNeedInput, RaiseNeedRateInput } from './dto/market-actions.input.js';
 import type { NeedFilter } from './dto/needs.args.js';
 import type { PostNeedInput } from './dto/post-need.input.js';
 import { EngagementRepository } from './engagement.repository.js';
-import { actsForBuyer } from './market-policy.js';
+import { MarketSettingsService } from './market-settings.service.js';
+import { actsForBuyer, raisesNeedRate } from './market-policy.js';
 import { BuyerKind, NeedStatus } from './market.enums.js';
-import type { Need } from './models/market.models.js';
+import type { Engagement, Need } from './models/market.models.js';
 import { NeedRepository } from './need.repository.js';
+import { TimeLogRepository } from './time-log.repository.js';
 
 export interface CloseNeedResult {
   need: Need;
@@ -45,6 +49,9 @@ export class NeedService {
     private readonly capacity: CapacityService,
     private readonly unitOfWork: UnitOfWork,
     private readonly initiatives: InitiativeService,
+    private readonly timeLogs: TimeLogRepository,
+    private readonly marketSettings: MarketSettingsService,
+    private readonly teams: TeamService,
   ) {}
 
   get byId(): NeedRepository['byId'] {
@@ -68,6 +75,7 @@ export class NeedService {
     });
     return this.unitOfWork.run({ actor }, async (tx) => {
       const buyer = await this.buyerOf(tx, input, actor);
+      await this.marketSettings.refuseAboveMaximum(tx, input.ratePerHour);
       const needId = randomUUID();
       const escrow = await this.ledger.openAccount(tx, AccountKind.NEED_ESCROW, needId);
       const need = await this.needs.insert(tx, {
@@ -113,6 +121,38 @@ export class NeedService {
     });
   }
 
+  /**
+   * Raises an OPEN need's rate (never lowers it), so that bids may ask up to the new rate. No
+   * credits move: escrow is taken bid by bid at acceptBid, which checks the buyer's funds then,
+   * so a buyer may raise past what it holds today. Bids and engagements keep their own rates.
+   */
+  async raiseRate(input: RaiseNeedRateInput, actor: Actor): Promise<Need> {
+    return this.unitOfWork.run({ actor }, async (tx) => {
+      // UPDATE: acceptBid (which compares the bid's rate with the need's) waits for this.
+      const need = await this.needs.lock(tx, input.needId, 'UPDATE', 'needId');
+      if (!actsForBuyer(actor, need))
+        throw forbidden("Only the buyer's leads can raise this need's rate");
+      if (need.status !== NeedStatus.OPEN)
+        throw invalidTransition(`The need is ${need.status}: its rate no longer changes`);
+      if (!raisesNeedRate(need, input.ratePerHour)) {
+        throw badInput(
+          'ratePerHour',
+          `ratePerHour: a need's rate only rises, and it is ${need.ratePerHour} credits an hour now`,
+        );
+      }
+      await this.marketSettings.refuseAboveMaximum(tx, input.ratePerHour);
+      const raised = await this.needs.raiseRate(tx, need.id, input.ratePerHour);
+      if (!raised) throw conflict("The need's rate changed meanwhile: try again");
+      await tx.record({
+        action: 'need.raiseRate',
+        subjectType: 'Need',
+        subjectId: need.id,
+        payload: { from: need.ratePerHour, to: raised.ratePerHour },
+      });
+      return raised;
+    });
+  }
+
   /** The buyer named by the input, after checking the actor acts for it. */
   private async buyerOf(
     tx: Tx,
@@ -135,13 +175,16 @@ export class NeedService {
     if (!actsForBuyer(actor, { buyerKind: BuyerKind.TEAM, buyerId: teamId })) {
       throw forbidden('Only a lead of the team posts needs for it');
     }
+    // SHARE: archiving the team waits for this need, and then closes it.
+    await this.teams.lockActive(tx, teamId, 'buyerTeamId', 'SHARE');
     const accountId = await this.ledger.accountIdOf(tx, AccountKind.TEAM, teamId, 'buyerTeamId');
     return { kind: BuyerKind.TEAM, id: teamId, accountId };
   }
 
   /**
-   * Ends a need: active engagements end (their capacity is freed, logged hours stay paid),
-   * pending bids are rejected, and what is left in escrow goes back to the buyer. A need that
+   * Ends a need: active engagements end (their capacity is freed; hours already logged go
+   * through their review as usual), pending bids are rejected, and what is left in escrow,
+   * beyond what those hours still under review need, goes back to the buyer. A need that
    * never had a bid accepted ends CANCELLED, any other CLOSED.
    */
   async close(input: CloseNeedInput, actor: Actor): Promise<CloseNeedResult> {
@@ -204,19 +247,55 @@ export class NeedService {
     }
   }
 
-  /** Everything left in the need's escrow back to the buyer's account. */
+  /**
+   * When a team is archived: its live (OPEN or FILLED) needs close as by closeNeed, their escrow
+   * returning to the team's account. Runs in the archiving unit of work; returns what closed.
+   */
+  async closeNeedsOfTeam(tx: Tx, teamId: string): Promise<CloseNeedResult[]> {
+    const closed: CloseNeedResult[] = [];
+    for (const need of await this.needs.lockLiveOfTeam(tx, teamId)) {
+      closed.push(await this.closeLocked(tx, need));
+    }
+    return closed;
+  }
+
+  /**
+   * What is left in the need's escrow back to the buyer's account, except what hours still
+   * under review (PENDING or DISPUTED) will need: those are paid or refunded by their review.
+   */
   private async returnEscrow(tx: Tx, need: Need): Promise<Transfer | null> {
     const balance = await this.ledger.lockBalance(tx, need.escrowAccountId);
-    if (balance === 0) return null;
+    const underReview = await this.timeLogs.underReviewValueOfNeed(tx, need.id);
+    return this.returnUnused(tx, need, balance - underReview, 'unspent escrow');
+  }
+
+  /**
+   * What is left to do once an engagement of this need has stopped before all its hours were
+   * logged (its weeks over, or its worker gone; the caller has set its status): the worker's
+   * hours a week are freed and what the hours never logged were worth returns to the buyer.
+   * Hours already logged stay in escrow for their review.
+   */
+  async releaseEngagement(tx: Tx, need: Need, engagement: Engagement): Promise<Transfer | null> {
+    await this.capacity.release(tx, engagement.employeeId, engagement.hoursPerWeek);
+    const unlogged = (engagement.totalHours - engagement.loggedHours) * engagement.ratePerHour;
+    return this.returnUnused(tx, need, unlogged, 'hours never logged');
+  }
+
+  /**
+   * Returns `amount` of the need's escrow to its buyer (ESCROW_RETURN), e.g. what an
+   * engagement's hours never logged were worth; null if there is nothing to return.
+   */
+  async returnUnused(tx: Tx, need: Need, amount: number, why: string): Promise<Transfer | null> {
+    if (amount <= 0) return null;
     if (need.buyerKind === BuyerKind.INITIATIVE) {
-      await this.initiatives.addSpending(tx, need.buyerId, -balance);
+      await this.initiatives.addSpending(tx, need.buyerId, -amount);
     }
     return this.ledger.transfer(tx, {
       fromAccountId: need.escrowAccountId,
       toAccountId: need.buyerAccountId,
-      amount: balance,
+      amount,
       kind: TransferKind.ESCROW_RETURN,
-      memo: `Unspent escrow of "${need.title}"`,
+      memo: `${why[0].toUpperCase()}${why.slice(1)} of "${need.title}"`,
     });
   }
 

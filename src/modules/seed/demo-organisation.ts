@@ -170,7 +170,23 @@ export const DEMO_PEOPLE: DemoPerson[] = [
       ['Copywriting', 2],
     ],
   },
+  {
+    name: 'Casey Morgan',
+    email: 'casey@example.com',
+    title: 'Picker',
+    team: 'Fulfillment',
+    skills: [
+      ['Phone Support', 3],
+      ['Data Analysis', 1],
+    ],
+  },
 ];
+
+/**
+ * People who have left: deactivated by the admin once the rest of the demo is in place (their
+ * pending bid withdrawn, sign-in refused), so the demo shows a former employee and their history.
+ */
+export const DEMO_LEAVERS = ['casey@example.com'];
 
 /** Sign-ins printed by `npm start` and listed in the README. */
 export const DEMO_SIGN_INS = [
@@ -198,8 +214,23 @@ export interface DemoBid {
   ratePerHour: number;
   message: string;
   skills: string[];
-  /** Accepted by the buyer's lead, with this many hours already logged. */
-  acceptedWithHoursLogged?: number;
+  /** Accepted by the buyer's lead, and the work done since. */
+  work?: DemoWork;
+}
+
+/**
+ * An engagement's story, week by week up to the current one (times are real: the demo is
+ * seeded as if each step had happened in its week).
+ */
+export interface DemoWork {
+  /** Accepted this many weeks before the current one. */
+  acceptedWeeksAgo: number;
+  /** Hours logged in each week since (the last is the current week). */
+  weeklyHours: number[];
+  /** Weeks (indexes of weeklyHours) the buyer approved. */
+  approvedWeeks: number[];
+  /** The buyer disputes the current week's last hour, for this reason. */
+  dispute?: string;
 }
 
 export const DEMO_NEEDS: DemoNeed[] = [
@@ -249,7 +280,7 @@ export const DEMO_NEEDS: DemoNeed[] = [
     title: 'Research: how other warehouses lay out fast movers',
     description: 'Interview three peers and summarise what we could copy before peak season.',
     hoursPerWeek: 3,
-    weeks: 2,
+    weeks: 4,
     ratePerHour: 20,
     requiredSkills: [['Research', 2]],
   },
@@ -262,6 +293,14 @@ export const DEMO_BIDS: DemoBid[] = [
     hoursPerWeek: 3,
     ratePerHour: 30,
     message: 'I cover returns calls at the warehouse already; happy to do Saturdays.',
+    skills: ['Phone Support'],
+  },
+  {
+    need: 'holiday-phones',
+    bidder: 'casey@example.com',
+    hoursPerWeek: 2,
+    ratePerHour: 25,
+    message: 'I did phones before I moved to the warehouse.',
     skills: ['Phone Support'],
   },
   {
@@ -287,6 +326,13 @@ export const DEMO_BIDS: DemoBid[] = [
     ratePerHour: 40,
     message: 'I know the returns data from the warehouse side.',
     skills: ['Data Analysis'],
+    // Accepted this week; Tom disputes one of the three hours logged so far.
+    work: {
+      acceptedWeeksAgo: 0,
+      weeklyHours: [3],
+      approvedWeeks: [],
+      dispute: 'That hour was the returns team’s stand-up, not work on the dashboard.',
+    },
   },
   {
     need: 'warehouse-research',
@@ -295,7 +341,9 @@ export const DEMO_BIDS: DemoBid[] = [
     ratePerHour: 20,
     message: 'Research is my favourite part of the job.',
     skills: ['Research'],
-    acceptedWithHoursLogged: 4,
+    // Two weeks in: the first week approved by Marcus, last week's hours approved
+    // automatically once its review window passes, this week's waiting for review.
+    work: { acceptedWeeksAgo: 2, weeklyHours: [3, 3, 2], approvedWeeks: [0] },
   },
 ];
 
@@ -430,10 +478,10 @@ export const DEMO_INITIATIVE = {
     ['lena@example.com', 2],
   ] as [email: string, hours: number][],
   milestones: [
-    ['Pilot with five agents on Saturday mornings', true, 28],
-    ['Train every agent on off-topic calls', true, 14],
-    ['Open the hotline to all callers, all week', false, -21],
-  ] as [title: string, done: boolean, dueDaysAgo: number][],
+    ['Pilot with five agents on Saturday mornings', true, 28, null],
+    ['Train every agent on off-topic calls', true, 14, null],
+    ['Open the hotline to all callers, all week', false, -21, 'lena@example.com'],
+  ] as [title: string, done: boolean, dueDaysAgo: number, assignee: string | null][],
   metrics: [
     {
       name: 'Calls taken',
@@ -441,6 +489,7 @@ export const DEMO_INITIATIVE = {
       baseline: 1_200,
       target: 2_000,
       direction: 'HIGHER_IS_BETTER' as const,
+      reporter: 'ana@example.com',
       weekly: [1_210, 1_290, 1_380, 1_450, 1_560, 1_640],
     },
     {
@@ -449,6 +498,7 @@ export const DEMO_INITIATIVE = {
       baseline: 9.5,
       target: 8,
       direction: 'LOWER_IS_BETTER' as const,
+      reporter: 'ana@example.com',
       weekly: [9.6, 9.4, 9.1, 8.9, 8.8, 8.6],
     },
     {
@@ -457,7 +507,14 @@ export const DEMO_INITIATIVE = {
       baseline: 4.2,
       target: 4.7,
       direction: 'HIGHER_IS_BETTER' as const,
+      reporter: 'lena@example.com',
       weekly: [4.2, 4.3, 4.3, 4.4, 4.5, 4.5],
+      // The owner corrects one reading: the original stays in the metric's history.
+      correction: {
+        week: 4,
+        value: 4.4,
+        reason: 'The survey export counted Saturday twice; recounted: 4.4',
+      },
     },
   ],
   need: {

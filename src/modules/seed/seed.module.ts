@@ -4,10 +4,12 @@ import { CommentModule } from '../comment/comment.module.js';
 import { DashboardModule } from '../dashboard/dashboard.module.js';
 import { IdeaModule } from '../idea/idea.module.js';
 import { InitiativeModule } from '../initiative/initiative.module.js';
+import { LeaversModule } from '../leavers/leavers.module.js';
 import { BudgetModule } from '../budget/budget.module.js';
 import { EmployeeModule } from '../employee/employee.module.js';
 import { MarketModule } from '../market/market.module.js';
 import { TeamModule } from '../team/team.module.js';
+import { MarketSeedService } from './market-seed.service.js';
 import { SeedRepository } from './seed.repository.js';
 import { SeedService } from './seed.service.js';
 
@@ -22,8 +24,9 @@ import { SeedService } from './seed.service.js';
     InitiativeModule,
     CommentModule,
     DashboardModule,
+    LeaversModule,
   ],
-  providers: [SeedRepository, SeedService],
+  providers: [SeedRepository, SeedService, MarketSeedService],
   exports: [SeedService],
 })
 export class SeedModule {}

@@ -1,3 +1,4 @@
+import { LeaversService } from '../leavers/leavers.service.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { BudgetService } from '../budget/budget.service.js';
 import { EmployeeService } from '../employee/employee.service.js';
@@ -11,21 +12,23 @@ import { SummaryRefreshService } from '../dashboard/summary-refresh.service.js';
 import { IdeaFundingService } from '../idea/idea-funding.service.js';
 import { IdeaService } from '../idea/idea.service.js';
 import type { MetricDirection } from '../initiative/initiative.enums.js';
+import { MeasurementService } from '../initiative/measurement.service.js';
 import { MembershipService } from '../initiative/membership.service.js';
 import { MilestoneService } from '../initiative/milestone.service.js';
 import { OutcomeMetricService } from '../initiative/outcome-metric.service.js';
-import { BidService } from '../market/bid.service.js';
-import { EngagementService } from '../market/engagement.service.js';
-import { NeedService } from '../market/need.service.js';
 import {
   DEMO_BIDS,
   DEMO_IDEAS,
   DEMO_INITIATIVE,
   DEMO_NEEDS,
   DEMO_PASSWORD,
+  DEMO_LEAVERS,
   DEMO_PEOPLE,
   DEMO_TEAMS,
 } from './demo-organisation.js';
+import { BidService } from '../market/bid.service.js';
+import { NeedService } from '../market/need.service.js';
+import { MarketSeedService } from './market-seed.service.js';
 import { SeedRepository } from './seed.repository.js';
 
 export type SeedOutcome =
@@ -43,13 +46,15 @@ export class SeedService {
     private readonly budget: BudgetService,
     private readonly needs: NeedService,
     private readonly bids: BidService,
-    private readonly engagements: EngagementService,
+    private readonly market: MarketSeedService,
     private readonly auth: AuthService,
     private readonly ideas: IdeaService,
     private readonly funding: IdeaFundingService,
     private readonly memberships: MembershipService,
     private readonly milestones: MilestoneService,
     private readonly metrics: OutcomeMetricService,
+    private readonly measurements: MeasurementService,
+    private readonly leavers: LeaversService,
     private readonly comments: CommentService,
     private readonly summaries: SummaryRefreshService,
   ) {}
@@ -101,12 +106,17 @@ export class SeedService {
         );
       }
     }
-    await this.seedMarket(teamIds);
+    await this.market.seed(teamIds, (email: string) => this.actor(email));
     await this.seedIdeas(teamIds);
+    const admin = await this.actor('admin@example.com');
+    for (const email of DEMO_LEAVERS) {
+      await this.leavers.deactivate({ employeeId: (await this.actor(email)).id }, admin);
+    }
     // The market statistics are materialized views: bring them up to date with the demo.
     await this.summaries.refresh();
     this.logger.log(
-      `Seeded the demo organisation: ${DEMO_TEAMS.length} teams, ${DEMO_PEOPLE.length} people, ` +
+      `Seeded the demo organisation: ${DEMO_TEAMS.length} teams, ${DEMO_PEOPLE.length} people ` +
+        `(${DEMO_LEAVERS.length} of them former employees), ` +
         `${DEMO_NEEDS.length} needs, ${DEMO_BIDS.length} bids, ${DEMO_IDEAS.length} ideas, 1 initiative`,
     );
   }
@@ -114,58 +124,7 @@ export class SeedService {
   /** The actor for a demo person, loaded fresh (roles change as the story unfolds). */
   private async actor(email: string): Promise<Actor> {
     const credentials = await this.employees.findCredentials(email);
-    return (await this.auth.loadActor(credentials!.id))!;
-  }
-
-  /** A living market: open needs, bids on them, and one engagement with hours logged. */
-  private async seedMarket(teamIds: Map<string, string>): Promise<void> {
-    const actor = (email: string) => this.actor(email);
-    const needIds = new Map<string, string>();
-    for (const need of DEMO_NEEDS) {
-      const posted = await this.needs.post(
-        {
-          buyerTeamId: teamIds.get(need.buyer)!,
-          title: need.title,
-          description: need.description,
-          hoursPerWeek: need.hoursPerWeek,
-          weeks: need.weeks,
-          ratePerHour: need.ratePerHour,
-          requiredSkills: need.requiredSkills.map(([name, minLevel]) => ({ name, minLevel })),
-        },
-        await actor(need.postedBy),
-      );
-      needIds.set(need.key, posted.id);
-    }
-    for (const bid of DEMO_BIDS) {
-      const bidder = await actor(bid.bidder);
-      const placed = await this.bids.place(
-        {
-          needId: needIds.get(bid.need)!,
-          hoursPerWeek: bid.hoursPerWeek,
-          ratePerHour: bid.ratePerHour,
-          message: bid.message,
-          skills: bid.skills,
-        },
-        bidder,
-      );
-      if (bid.acceptedWithHoursLogged === undefined) continue;
-      const need = DEMO_NEEDS.find((n) => n.key === bid.need)!;
-      const { engagement } = await this.bids.accept(
-        { bidId: placed.id },
-        await actor(need.postedBy),
-      );
-      if (bid.acceptedWithHoursLogged > 0) {
-        await this.engagements.logTime(
-          {
-            engagementId: engagement.id,
-            hours: bid.acceptedWithHoursLogged,
-            date: new Date().toISOString().slice(0, 10),
-            note: 'Interviews with two peer warehouses',
-          },
-          bidder,
-        );
-      }
-    }
+    return (await this.auth.loadActor(credentials!.id))!.actor;
   }
 
   /** "Customer Service for Anything" from idea to a running initiative, and ideas in every other state. */
@@ -224,13 +183,20 @@ export class SeedService {
       await this.memberships.join({ initiativeId, hoursPerWeek }, await this.actor(email));
     }
     const owner = await this.actor(DEMO_INITIATIVE.members[0][0]);
+    const people = new Map<string, string>();
+    for (const [email] of DEMO_INITIATIVE.members)
+      people.set(email, (await this.employees.findCredentials(email))!.id);
     const day = 24 * 60 * 60 * 1000;
-    for (const [title, done, dueDaysAgo] of DEMO_INITIATIVE.milestones) {
+    for (const [title, done, dueDaysAgo, assignee] of DEMO_INITIATIVE.milestones) {
       const dueDate = new Date(Date.now() - dueDaysAgo * day).toISOString().slice(0, 10);
-      const milestone = await this.milestones.addMilestone({ initiativeId, title, dueDate }, owner);
+      const milestone = await this.milestones.addMilestone(
+        { initiativeId, title, dueDate, assigneeId: assignee ? people.get(assignee) : null },
+        owner,
+      );
       if (done) await this.milestones.completeMilestone(milestone.id, owner);
     }
-    const recorder = await this.actor(DEMO_INITIATIVE.members[1][0]);
+    // The initiative has only just started (the seed approves its idea now): its readings are
+    // dated as they are recorded, in order, never before the start nor ahead of now.
     for (const demo of DEMO_INITIATIVE.metrics) {
       const metric = await this.metrics.defineMetric(
         {
@@ -240,14 +206,26 @@ export class SeedService {
           baseline: demo.baseline,
           target: demo.target,
           direction: demo.direction as MetricDirection,
+          reporterId: people.get(demo.reporter),
         },
         owner,
       );
+      const reporter = await this.actor(demo.reporter);
       for (const [week, value] of demo.weekly.entries()) {
-        const at = new Date(Date.now() - (demo.weekly.length - week) * 7 * day);
-        await this.metrics.recordMeasurement({ metricId: metric.id, value, at }, recorder);
+        const reading = await this.measurements.recordMeasurement(
+          { metricId: metric.id, value },
+          reporter,
+        );
+        const correction = demo.correction?.week === week ? demo.correction : undefined;
+        if (correction) {
+          await this.measurements.correctMeasurement(
+            { measurementId: reading.id, value: correction.value, reason: correction.reason },
+            owner,
+          );
+        }
       }
     }
+    const recorder = await this.actor(DEMO_INITIATIVE.members[1][0]);
     const { need: demoNeed } = DEMO_INITIATIVE;
     const need = await this.needs.post(
       {

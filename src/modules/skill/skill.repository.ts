@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { BatchLoader, byKey } from '../../common/graphql/request-loaders.js';
 import { keysetPage, SqlParams } from '../../database/keyset.js';
+import { ReadDb } from '../../database/read-db.js';
 import { escapeLike, rows, type Db } from '../../database/sql.js';
 import type { Skill } from './skill.model.js';
 
@@ -11,7 +12,11 @@ const SKILL_COLUMNS = `id, name, normalized_name AS "normalizedName"`;
 /** The `skill` table: one row per skill, unique by normalised name. */
 @Injectable()
 export class SkillRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Stale-tolerant reads: the read replica when this request may use it (README). */
+    private readonly reads: ReadDb,
+  ) {}
 
   /** Adds the skills not known yet (names tidied, with their normalised forms); others are left. */
   async insertMissing(tx: Db, names: readonly string[], normalizedNames: string[]): Promise<void> {
@@ -49,7 +54,7 @@ export class SkillRepository {
     const where = normalizedFragment
       ? [`normalized_name LIKE ${params.add(`%${escapeLike(normalizedFragment)}%`)}`]
       : [];
-    return keysetPage<Skill>((sql, p) => this.dataSource.query(sql, p), {
+    return keysetPage<Skill>((sql, p) => this.reads.query(sql, p), {
       select: SKILL_COLUMNS,
       from: 'skill',
       where,

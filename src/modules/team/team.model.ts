@@ -19,6 +19,15 @@ export class Team {
 
   @Field()
   createdAt: Date;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the team was archived: it takes no new needs, bids or members.',
+  })
+  archivedAt: Date | null;
+
+  /** The company directory's id for the group this team is provisioned from (SCIM). */
+  externalId: string | null;
 }
 
 @ObjectType()

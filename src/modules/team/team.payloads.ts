@@ -6,3 +6,15 @@ export class CreateTeamPayload {
   @Field(() => Team)
   team: Team;
 }
+
+@ObjectType()
+export class RenameTeamPayload {
+  @Field(() => Team)
+  team: Team;
+}
+
+@ObjectType()
+export class ArchiveTeamPayload {
+  @Field(() => Team)
+  team: Team;
+}

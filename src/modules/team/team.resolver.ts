@@ -4,9 +4,10 @@ import type { Actor } from '../../common/auth/actor.js';
 import { CurrentActor } from '../../common/graphql/decorators.js';
 import { UuidPipe } from '../../common/validation/uuid.pipe.js';
 import { CreateTeamInput } from './dto/create-team.input.js';
+import { RenameTeamInput } from './dto/rename-team.input.js';
 import { TeamsArgs } from './dto/teams.args.js';
 import { Team, TeamConnection } from './team.model.js';
-import { CreateTeamPayload } from './team.payloads.js';
+import { CreateTeamPayload, RenameTeamPayload } from './team.payloads.js';
 import { TeamService } from './team.service.js';
 
 @Resolver(() => Team)
@@ -30,5 +31,14 @@ export class TeamResolver {
     @CurrentActor() actor: Actor,
   ): Promise<CreateTeamPayload> {
     return { team: await this.teamService.create(input, actor.id) };
+  }
+
+  @Mutation(() => RenameTeamPayload, { description: 'Admin only. Names are unique (CONFLICT).' })
+  @AdminOnly()
+  async renameTeam(
+    @Args('input') input: RenameTeamInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<RenameTeamPayload> {
+    return { team: await this.teamService.rename(input, actor) };
   }
 }

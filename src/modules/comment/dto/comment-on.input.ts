@@ -20,3 +20,30 @@ export class CommentOnInput {
   @MaxLength(5000)
   body: string;
 }
+
+@InputType()
+export class CommentRefInput {
+  @Field(() => ID)
+  @IsUUID()
+  commentId: string;
+}
+
+@InputType()
+export class EditCommentInput extends CommentRefInput {
+  @Field()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  body: string;
+}
+
+@InputType()
+export class HideCommentInput extends CommentRefInput {
+  @Field({ description: 'Shown with the hidden comment.' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason: string;
+}

@@ -12,7 +12,7 @@ export class Comment {
   @Field(() => ID)
   id: string;
 
-  @Field()
+  /** Shown through CommentEditResolver.body: hidden once deleted, and from non-admins once hidden. */
   body: string;
 
   @Field(() => CommentSubject)
@@ -24,6 +24,24 @@ export class Comment {
   @Field()
   createdAt: Date;
 
+  @Field(() => Date, { nullable: true, description: 'When its author last edited it.' })
+  editedAt: Date | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When its author deleted it: its body is empty.',
+  })
+  deletedAt: Date | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When an admin hid it: its body is empty but to admins.',
+  })
+  hiddenAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Why an admin hid it.' })
+  hiddenReason: string | null;
+
   seq: number;
   authorId: string;
 }
@@ -33,6 +51,12 @@ export class CommentConnection extends Connection(Comment) {}
 
 @ObjectType()
 export class CommentOnPayload {
+  @Field(() => Comment)
+  comment: Comment;
+}
+
+@ObjectType()
+export class CommentPayload {
   @Field(() => Comment)
   comment: Comment;
 }

@@ -11,7 +11,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ConnectionArgs, MAX_PAGE_SIZE } from '../../../common/graphql/connection.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../common/graphql/connection.js';
 import { DateRange } from '../../../common/graphql/date-range.js';
 import { Tidy } from '../../../common/validation/string-transforms.js';
 import { InitiativeStatus } from '../../initiative/initiative.enums.js';
@@ -53,8 +53,31 @@ export class InitiativeOutcomesFilter {
   startedIn?: DateRange;
 }
 
+const PAGE_ON_INITIATIVES =
+  'Page on the connection, as every other list does: initiatives(first, after). This applies only where initiatives is selected without first or after.';
+
 @ArgsType()
-export class InitiativeOutcomesArgs extends ConnectionArgs {
+export class InitiativeOutcomesArgs {
+  @Field(() => Int, {
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `At most ${MAX_PAGE_SIZE}.`,
+    deprecationReason: PAGE_ON_INITIATIVES,
+  })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PAGE_SIZE)
+  first: number = DEFAULT_PAGE_SIZE;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The `endCursor` of the previous page.',
+    deprecationReason: PAGE_ON_INITIATIVES,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  after?: string;
+
   @Field(() => InitiativeOutcomesFilter, { nullable: true })
   @IsOptional()
   @ValidateNested()

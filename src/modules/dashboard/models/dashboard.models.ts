@@ -1,13 +1,19 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Connection, MAX_PAGE_SIZE } from '../../../common/graphql/connection.js';
+import { Connection } from '../../../common/graphql/connection.js';
 import type { WeekRange } from '../../../common/graphql/date-range.js';
 import { CreditsScalar } from '../../../common/graphql/credits.scalar.js';
 import { atMost, MaxItems } from '../../../common/graphql/list-limits.js';
 import { PnlFigures, ResolvedPeriod } from '../../budget/budget.models.js';
+import type { HoursWeek } from '../../budget/pnl.js';
 import { SPARKLINE_POINTS } from '../../initiative/initiative-limits.js';
 import { InitiativeStatus, MetricDirection } from '../../initiative/initiative.enums.js';
+import { INITIATIVE_FIGURES } from '../../initiative/models/initiative.models.js';
 import type { FlowWeek } from '../../ledger/account-flow.service.js';
-import { MAX_MARKET_STATS_SKILLS } from '../dto/dashboard.inputs.js';
+import {
+  MAX_MARKET_STATS_SKILLS,
+  type InitiativeOutcomeSort,
+  type InitiativeOutcomesFilter,
+} from '../dto/dashboard.inputs.js';
 
 const INITIATIVE_STATUSES = Object.keys(InitiativeStatus).length;
 
@@ -37,7 +43,8 @@ export class OutcomeTotals {
 
   @Field(() => Float, {
     nullable: true,
-    description: 'The mean outcome score of the initiatives that have one.',
+    description:
+      'The mean outcome score of the initiatives that have one (unrounded scores), rounded to one decimal place.',
   })
   averageOutcomeScore: number | null;
 }
@@ -56,7 +63,18 @@ export class MetricOutcome {
   @Field(() => Float)
   baseline: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'The value of the most recent current reading; null before a measurement.',
+  })
+  latestValue: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'The same as latestValue.',
+    deprecationReason:
+      'On OutcomeMetric, "latest" is the reading itself (a Measurement): use latestValue, as on OutcomeMetric.',
+  })
   latest: number | null;
 
   @Field(() => Float)
@@ -64,7 +82,8 @@ export class MetricOutcome {
 
   @Field(() => Float, {
     nullable: true,
-    description: '0–100 from baseline to target; null before a measurement.',
+    description:
+      '0–100 from baseline to target (as OutcomeMetric.progressPercent), rounded to one decimal place; null before a measurement.',
   })
   progressPercent: number | null;
 
@@ -100,13 +119,24 @@ export class InitiativeOutcome {
   @Field(() => CreditsScalar, { description: 'budget − spent.' })
   remaining: number;
 
-  @Field(() => Int, { description: 'Hours a week its current members give it.' })
+  @Field(() => Int, { description: INITIATIVE_FIGURES.hoursCommittedPerWeek })
   hoursCommittedPerWeek: number;
 
   @Field(() => Int, { description: 'Hours logged on its needs.' })
   hoursLogged: number;
 
-  @Field(() => Int, { description: 'People who have been members, the owner included.' })
+  @Field(() => Int, { description: INITIATIVE_FIGURES.currentMemberCount })
+  currentMemberCount: number;
+
+  @Field(() => Int, { description: INITIATIVE_FIGURES.allTimeMemberCount })
+  allTimeMemberCount: number;
+
+  @Field(() => Int, {
+    description: 'The same as allTimeMemberCount.',
+    deprecationReason: INITIATIVE_FIGURES.memberCountDeprecation(
+      'allTimeMemberCount (the same figure), or currentMemberCount',
+    ),
+  })
   memberCount: number;
 
   @Field(() => Int)
@@ -115,14 +145,10 @@ export class InitiativeOutcome {
   @Field(() => Int)
   milestonesTotal: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: INITIATIVE_FIGURES.milestoneProgressPercent })
   milestoneProgressPercent: number | null;
 
-  @Field(() => Float, {
-    nullable: true,
-    description:
-      'The mean progressPercent of its metrics that have a measurement; null without any.',
-  })
+  @Field(() => Float, { nullable: true, description: INITIATIVE_FIGURES.outcomeScore })
   outcomeScore: number | null;
 
   initiativeId: string;
@@ -141,11 +167,11 @@ export class InitiativeOutcomes {
   @Field(() => OutcomeTotals)
   totals: OutcomeTotals;
 
-  @Field(() => InitiativeOutcomeConnection, {
-    description: atMost(MAX_PAGE_SIZE, 'The page `first` asks for.'),
-  })
-  @MaxItems(MAX_PAGE_SIZE, { sizeFromParentFirst: true })
-  initiatives: InitiativeOutcomeConnection;
+  // `initiatives` is InitiativeOutcomesResolver's: it pages on its own first/after.
+  filter: InitiativeOutcomesFilter | undefined;
+  sort: InitiativeOutcomeSort;
+  /** initiativeOutcomes' deprecated paging arguments. */
+  deprecatedPage: { first: number; after?: string };
 }
 
 @ObjectType({
@@ -203,10 +229,52 @@ export class SkillMarketStats {
   skillId: string;
 }
 
+const MARKET_HOURS =
+  'Hours worked on the market in the ISO weeks (Monday to Sunday, UTC) of the period, by the day worked,';
+
+@ObjectType({
+  description:
+    'The whole market’s logged hours over the period by where their review stands now (the skill filter does not apply), and their value at the engagements’ rates.',
+})
+export class MarketHours {
+  @Field(() => Int, { description: `${MARKET_HOURS} waiting for the buyer's review.` })
+  hoursPending: number;
+
+  @Field(() => Int, {
+    description: `${MARKET_HOURS} disputed, until the worker concedes or an admin decides.`,
+  })
+  hoursDisputed: number;
+
+  @Field(() => Int, {
+    description: `${MARKET_HOURS} approved (by the buyer, at the end of the review window or by an admin) and paid.`,
+  })
+  hoursPaid: number;
+
+  @Field(() => Int, { description: `${MARKET_HOURS} disputed and refunded to the buyer.` })
+  hoursRefunded: number;
+
+  @Field(() => CreditsScalar, { description: 'What hoursPending are worth, held in escrow.' })
+  creditsPending: number;
+
+  @Field(() => CreditsScalar, { description: 'What hoursDisputed are worth, held in escrow.' })
+  creditsDisputed: number;
+
+  @Field(() => CreditsScalar, { description: 'Paid for hoursPaid (TIME_PAYMENT).' })
+  creditsPaid: number;
+
+  @Field(() => CreditsScalar, {
+    description: 'Refunded to buyers for hoursRefunded (TIME_REFUND).',
+  })
+  creditsRefunded: number;
+}
+
 @ObjectType()
 export class MarketStats {
   @Field({ description: 'When these figures were computed (they are refreshed every minute).' })
   asOf: Date;
+
+  @Field(() => MarketHours)
+  hours: MarketHours;
 
   @Field(() => [SkillMarketStats], {
     description: atMost(MAX_MARKET_STATS_SKILLS, 'As many as `first` asks for.'),
@@ -285,6 +353,8 @@ export class TeamPnlReport {
   teams: TeamPnl[];
 
   combinedWeekly: FlowWeek[];
+  /** All the teams' hours by review state, by week worked. */
+  combinedHoursWeekly: HoursWeek[];
 }
 
 @ObjectType()

@@ -10,21 +10,21 @@ const charts = {};
 window.dashboardCharts = charts;
 
 const TEAM_PAGE = `teams(first: 100, after: $after) {
-  nodes { name allocated earned spent pledged refunded net balance }
+  nodes { name allocated earned spent pledged refunded net balance hoursPending hoursDisputed hoursPaid hoursRefunded }
   pageInfo { hasNextPage endCursor }
 }`;
 
 const DASHBOARD_QUERY = `
   query Dashboard($period: DateRange, $after: String) {
     me { name }
-    initiativeOutcomes(first: 20) {
+    initiativeOutcomes {
       totals { initiativeCount funded spent averageOutcomeScore byStatus { status count } }
-      initiatives {
+      initiatives(first: 20) {
         nodes {
-          title status budget spent remaining hoursCommittedPerWeek hoursLogged memberCount
+          title status budget spent remaining hoursCommittedPerWeek hoursLogged allTimeMemberCount
           milestonesDone milestonesTotal milestoneProgressPercent outcomeScore
           sponsorTeam { name } memberTeams { name }
-          metrics { name unit direction baseline latest target progressPercent series }
+          metrics { name unit direction baseline latestValue target progressPercent series }
         }
       }
     }
@@ -39,7 +39,7 @@ const DASHBOARD_QUERY = `
     ideaFunnel { steps { stage reached conversionPercent medianHoursInStage } rejected withdrawn }
     teamPnl(period: $period) {
       period { from to }
-      totals { allocated earned spent pledged refunded net }
+      totals { allocated earned spent pledged refunded net hoursPending hoursDisputed hoursPaid hoursRefunded }
       weekly { week earned spent pledged }
       ${TEAM_PAGE}
     }
@@ -147,14 +147,14 @@ function renderOutcomes(outcomes) {
       const metrics = o.metrics
         .map(
           (m, j) => `<div class="metric" data-metric="${escape(m.name)}">
-            <span><strong>${escape(m.name)}</strong> ${m.latest ?? '–'} → ${m.target} ${escape(m.unit)}
+            <span><strong>${escape(m.name)}</strong> ${m.latestValue ?? '–'} → ${m.target} ${escape(m.unit)}
               <span class="muted">(${m.progressPercent ?? '–'} %)</span></span>
             <canvas id="spark-${i}-${j}" width="120" height="32"></canvas></div>`,
         )
         .join('');
       return `<article class="initiative" data-testid="initiative">
         <div><h3>${escape(o.title)}</h3><span class="badge">${o.status}</span>
-          <p class="muted">Sponsor ${escape(o.sponsorTeam.name)} · ${o.memberCount} members from
+          <p class="muted">Sponsor ${escape(o.sponsorTeam.name)} · ${o.allTimeMemberCount} members from
             ${o.memberTeams.map((t) => escape(t.name)).join(', ') || 'no team yet'} ·
             ${o.hoursCommittedPerWeek} h/week · ${o.hoursLogged} h logged</p></div>
         <div>${bar('Outcome score', o.outcomeScore, 'score')}
@@ -255,9 +255,15 @@ function renderPnl(pnl) {
     balance,
   ) => `<tr><td>${escape(name)}</td><td>${number.format(f.allocated)}</td>
     <td>${number.format(f.earned)}</td><td>${number.format(f.spent)}</td><td>${number.format(f.pledged)}</td>
-    <td>${number.format(f.refunded)}</td><td>${number.format(f.net)}</td><td>${balance}</td></tr>`;
+    <td>${number.format(f.refunded)}</td><td>${number.format(f.net)}</td><td>${balance}</td>
+    <td>${number.format(f.hoursPending)}</td><td>${number.format(f.hoursDisputed)}</td>
+    <td>${number.format(f.hoursPaid)}</td><td>${number.format(f.hoursRefunded)}</td></tr>`;
   $('#pnl-table').innerHTML =
-    '<tr><th>Team</th><th>Allocated</th><th>Earned</th><th>Spent</th><th>Pledged</th><th>Refunded</th><th>Net</th><th>Balance</th></tr>' +
+    '<tr><th>Team</th><th>Allocated</th><th>Earned</th><th>Spent</th><th>Pledged</th><th>Refunded</th><th>Net</th><th>Balance</th>' +
+    '<th title="Hours worked, waiting for the buyer’s review: not earned yet">Hours pending</th>' +
+    '<th title="Hours the buyer disputes: not earned yet">Hours disputed</th>' +
+    '<th title="Hours approved and paid: what Earned counts">Hours paid</th>' +
+    '<th title="Disputed hours refunded to the buyer">Hours refunded</th></tr>' +
     pnl.teams.map((t) => row(t.name, t, number.format(t.balance))).join('') +
     row('All teams', pnl.totals, '');
 }

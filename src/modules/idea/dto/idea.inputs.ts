@@ -174,3 +174,46 @@ export class SimilarIdeasArgs {
   @Max(MAX_SIMILAR_IDEAS)
   first: number = 5;
 }
+
+@InputType({ description: 'Only the fields given change; the same limits as proposeIdea.' })
+export class EditIdeaInput extends IdeaRefInput {
+  @Field({ nullable: true })
+  @IsOptional()
+  @Tidy()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  title?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  problem?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  proposal?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(5000)
+  expectedOutcomes?: string;
+
+  @Field(() => [String], { nullable: true, description: 'Replaces the skills it needs, by name.' })
+  @IsOptional()
+  @ArrayMaxSize(MAX_IDEA_SKILLS)
+  @Tidy()
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(100, { each: true })
+  skillsNeeded?: string[];
+}

@@ -1,6 +1,7 @@
 import { ArgsType, Field, Float, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsDate,
   IsEnum,
   IsInt,
@@ -19,6 +20,7 @@ import { ConnectionArgs } from '../../../common/graphql/connection.js';
 import { IsCalendarDay } from '../../../common/validation/calendar-day.js';
 import { IdempotencyKeyField } from '../../../common/validation/idempotency-key.js';
 import { Tidy, Trim } from '../../../common/validation/string-transforms.js';
+import { MIN_MEMBER_HOURS_PER_WEEK } from '../initiative-limits.js';
 import { InitiativeStatus, MetricDirection } from '../initiative.enums.js';
 
 /** Measurements are plain numbers; this keeps them finite and sane. */
@@ -35,10 +37,11 @@ export class InitiativeRefInput {
 export class JoinInitiativeInput extends InitiativeRefInput {
   @Field(() => Int, {
     description:
-      'Hours a week you give it; they count against your weekly capacity. Joining again changes them.',
+      `Hours a week you give it, at least ${MIN_MEMBER_HOURS_PER_WEEK}; they count against your weekly ` +
+      'capacity. Joining again changes them; leaving is how you stop giving any.',
   })
   @IsInt()
-  @Min(0)
+  @Min(MIN_MEMBER_HOURS_PER_WEEK)
   @Max(40)
   hoursPerWeek: number;
 }
@@ -56,6 +59,16 @@ export class AddMilestoneInput extends InitiativeRefInput {
   @IsOptional()
   @IsCalendarDay()
   dueDate?: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Who may complete it besides the owner: the owner or a current member. None: the owner ' +
+      'alone. Only the owner names one.',
+  })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string | null;
 }
 
 @InputType()
@@ -63,6 +76,17 @@ export class CompleteMilestoneInput {
   @Field(() => ID)
   @IsUUID()
   milestoneId: string;
+}
+
+@InputType()
+export class AssignMilestoneInput extends CompleteMilestoneInput {
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The owner or a current member; omitted or null: nobody (the owner alone).',
+  })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string | null;
 }
 
 @InputType()
@@ -97,6 +121,26 @@ export class DefineOutcomeMetricInput extends InitiativeRefInput {
   @Field(() => MetricDirection)
   @IsEnum(MetricDirection)
   direction: MetricDirection;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Who records its readings besides the owner: the owner or a current member; the owner if omitted.',
+  })
+  @IsOptional()
+  @IsUUID()
+  reporterId?: string | null;
+}
+
+@InputType()
+export class SetMetricReporterInput {
+  @Field(() => ID)
+  @IsUUID()
+  metricId: string;
+
+  @Field(() => ID, { description: 'The owner or a current member of the initiative.' })
+  @IsUUID()
+  reporterId: string;
 }
 
 @InputType()
@@ -113,11 +157,32 @@ export class RecordMeasurementInput {
 
   @Field({
     nullable: true,
-    description: 'When the value was true; now if omitted. Not in the future.',
+    description:
+      'When the value was true; now if omitted. Not in the future, nor before the initiative started.',
   })
   @IsOptional()
   @IsDate()
   at?: Date;
+}
+
+@InputType()
+export class CorrectMeasurementInput {
+  @Field(() => ID, { description: 'The current reading to correct.' })
+  @IsUUID()
+  measurementId: string;
+
+  @Field(() => Float, { description: 'The right value, true at the same time as the reading.' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-MAX_METRIC_VALUE)
+  @Max(MAX_METRIC_VALUE)
+  value: number;
+
+  @Field({ description: 'Why the reading was wrong; kept with it in the history.' })
+  @Tidy()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason: string;
 }
 
 @InputType()
@@ -169,4 +234,59 @@ export class MeasurementsArgs extends ConnectionArgs {
   @IsOptional()
   @IsDate()
   since?: Date;
+
+  @Field({
+    defaultValue: false,
+    description:
+      'The whole history: also the readings corrections replaced (each at the same time as its ' +
+      'correction; see Measurement.supersededBy and correction). By default only current readings.',
+  })
+  @IsBoolean()
+  includeSuperseded: boolean = false;
+}
+
+@InputType()
+export class EditMilestoneInput extends CompleteMilestoneInput {
+  @Field({ nullable: true })
+  @IsOptional()
+  @Tidy()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  title?: string;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'A new due date.' })
+  @IsOptional()
+  @IsCalendarDay()
+  dueDate?: string;
+}
+
+@InputType()
+export class EditOutcomeMetricInput {
+  @Field(() => ID)
+  @IsUUID()
+  metricId: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Tidy()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name?: string;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Changes progress: recorded in the revisions like every edit.',
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-MAX_METRIC_VALUE)
+  @Max(MAX_METRIC_VALUE)
+  target?: number;
+
+  @Field(() => MetricDirection, { nullable: true })
+  @IsOptional()
+  @IsEnum(MetricDirection)
+  direction?: MetricDirection;
 }

@@ -2,10 +2,28 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/gra
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { Connection } from '../../../common/graphql/connection.js';
 import { CreditsScalar } from '../../../common/graphql/credits.scalar.js';
+import type { Employee } from '../../employee/employee.model.js';
 import { InitiativeStatus, MetricDirection } from '../initiative.enums.js';
 
 registerEnumType(InitiativeStatus, { name: 'InitiativeStatus' });
 registerEnumType(MetricDirection, { name: 'MetricDirection' });
+
+/**
+ * What the figures an initiative shares with its dashboard row (InitiativeOutcome) mean: one
+ * text each, so that the same name means the same thing on both types.
+ */
+export const INITIATIVE_FIGURES = {
+  outcomeScore:
+    'Outcome score, 0–100: the mean progress of its metrics that have a current reading (each capped to 0–100), rounded to one decimal place; null without any.',
+  currentMemberCount: 'People who are members now (those `members` lists).',
+  allTimeMemberCount:
+    'Everyone who has ever been a member, those who left included (the owner too: they join it when it starts), each counted once.',
+  milestoneProgressPercent:
+    'Milestones done ÷ milestones, in percent, rounded to one decimal place; null without any.',
+  hoursCommittedPerWeek: 'Hours a week its current members give it.',
+  memberCountDeprecation: (replacement: string) =>
+    `"memberCount" meant members now on Initiative and everyone ever a member on InitiativeOutcome: use ${replacement}.`,
+} as const;
 
 @ObjectType({ description: 'An approved idea at work: people, milestones, spending and outcomes.' })
 export class Initiative {
@@ -30,11 +48,7 @@ export class Initiative {
   })
   spent: number;
 
-  @Field(() => Float, {
-    nullable: true,
-    description:
-      'Outcome score: the mean progressPercent of its metrics that have a measurement; null without any.',
-  })
+  @Field(() => Float, { nullable: true, description: INITIATIVE_FIGURES.outcomeScore })
   outcomeScore: number | null;
 
   @Field({ description: 'When the idea was approved.' })
@@ -48,6 +62,8 @@ export class Initiative {
 
   seq: number;
   ownerId: string;
+  /** The owner, when the statement that read the initiative read them too. */
+  owner?: Employee;
   sponsorTeamId: string;
   accountId: string;
 }
@@ -65,6 +81,8 @@ export class InitiativeMember {
 
   initiativeId: string;
   employeeId: string;
+  /** The member, when the statement that read the membership read them too. */
+  employee?: Employee;
 }
 
 @ObjectType({ description: 'A team that funded the initiative, and with how much.' })
@@ -95,6 +113,7 @@ export class Milestone {
 
   initiativeId: string;
   completedById: string | null;
+  assigneeId: string | null;
 }
 
 @ObjectType({
@@ -121,7 +140,9 @@ export class OutcomeMetric {
 
   @Field(() => Float, {
     nullable: true,
-    description: 'The most recent reading (by when it was true).',
+    description:
+      'The value of the most recent current reading (by when it was true): a correction counts, ' +
+      'the reading it superseded does not.',
   })
   latestValue: number | null;
 
@@ -132,9 +153,16 @@ export class OutcomeMetric {
   createdAt: Date;
 
   initiativeId: string;
+  reporterId: string;
+  /** The latest current reading (null: none), when the statement that read the metric read it too. */
+  latest?: Measurement | null;
 }
 
-@ObjectType({ description: 'One reading of an outcome metric.' })
+@ObjectType({
+  description:
+    'One reading of an outcome metric. Readings are never changed or deleted: a correction is a ' +
+    'new reading, at the same time, that supersedes this one (see supersededBy and correction).',
+})
 export class Measurement {
   @Field(() => ID)
   id: string;
@@ -145,8 +173,28 @@ export class Measurement {
   @Field({ description: 'When the value was true.' })
   at: Date;
 
+  @Field({ description: 'When it was recorded (for a correction: when the correction was made).' })
+  recordedAt: Date;
+
   metricId: string;
   recordedById: string;
+  /** The reading that corrected this one; null while it is current. */
+  supersededById: string | null;
+  /** Why it was corrected (with supersededById). */
+  correctionReason: string | null;
+}
+
+@ObjectType({
+  description: 'How a superseded reading was corrected: by whom, when and why.',
+})
+export class MeasurementCorrection {
+  @Field({ description: 'When the correction was recorded.' })
+  at: Date;
+
+  @Field({ description: 'Why the reading was corrected, as its corrector wrote it.' })
+  reason: string;
+
+  byId: string;
 }
 
 @ObjectType()

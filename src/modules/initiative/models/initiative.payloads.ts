@@ -41,6 +41,20 @@ export class RecordMeasurementPayload {
 }
 
 @ObjectType()
+export class CorrectMeasurementPayload {
+  @Field(() => Measurement, {
+    description:
+      'The correction: the current reading now, at the same time as the one it replaces.',
+  })
+  measurement: Measurement;
+
+  @Field(() => Measurement, {
+    description: 'The reading it replaced, kept in the history with its correction.',
+  })
+  corrected: Measurement;
+}
+
+@ObjectType()
 export class FinishInitiativePayload {
   @Field(() => Initiative)
   initiative: Initiative;

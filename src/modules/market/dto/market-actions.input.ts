@@ -10,11 +10,18 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
 import { IsCalendarDay } from '../../../common/validation/calendar-day.js';
 import { IdempotencyKeyField } from '../../../common/validation/idempotency-key.js';
 import { Tidy, Trim } from '../../../common/validation/string-transforms.js';
-import { MAX_NEED_HOURS_PER_WEEK, MAX_RATE_PER_HOUR } from './post-need.input.js';
+import {
+  MAX_NEED_HOURS_PER_WEEK,
+  MAX_RATE_PER_HOUR,
+  MAX_REQUIRED_SKILLS,
+  RequiredSkillInput,
+} from './post-need.input.js';
 
 /** A bid offers at most this many skills; they never change once it is placed. */
 export const MAX_BID_SKILLS = 20;
@@ -30,6 +37,23 @@ export class CloseNeedInput {
 }
 
 @InputType()
+export class RaiseNeedRateInput {
+  @Field(() => ID)
+  @IsUUID()
+  needId: string;
+
+  @Field(() => Int, {
+    description:
+      "The need's new rate: above its current one, and at most the market's maximum " +
+      '(marketSettings.maxRatePerHour).',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RATE_PER_HOUR)
+  ratePerHour: number;
+}
+
+@InputType()
 export class PlaceBidInput {
   @Field(() => ID)
   @IsUUID()
@@ -41,7 +65,11 @@ export class PlaceBidInput {
   @Max(MAX_NEED_HOURS_PER_WEEK)
   hoursPerWeek: number;
 
-  @Field(() => Int, { description: 'Credits per hour you ask.' })
+  @Field(() => Int, {
+    description:
+      "Credits per hour you ask: at most the need's ratePerHour and the market's maximum " +
+      '(marketSettings.maxRatePerHour).',
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_RATE_PER_HOUR)
@@ -91,13 +119,19 @@ export class LogTimeInput {
   @IsUUID()
   engagementId: string;
 
-  @Field(() => Int, { description: 'Whole hours worked.' })
+  @Field(() => Int, {
+    description:
+      'Whole hours worked that day (1 to 24); a week holds at most the engagement’s hoursPerWeek.',
+  })
   @IsInt()
   @Min(1)
-  @Max(80)
+  @Max(24)
   hours: number;
 
-  @Field(() => GraphQLLocalDate, { description: 'The day the work was done (not in the future).' })
+  @Field(() => GraphQLLocalDate, {
+    description:
+      'The day the work was done (UTC): inside one of the engagement’s weeks, not in the future, and logged by the Monday after its week.',
+  })
   @IsCalendarDay()
   date: string;
 
@@ -109,4 +143,36 @@ export class LogTimeInput {
 
   @IdempotencyKeyField()
   idempotencyKey?: string;
+}
+
+@InputType({ description: 'Only the fields given change; the same limits as postNeed.' })
+export class EditNeedInput {
+  @Field(() => ID)
+  @IsUUID()
+  needId: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Tidy()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  title?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(5000)
+  description?: string;
+
+  @Field(() => [RequiredSkillInput], {
+    nullable: true,
+    description: 'Replaces the required skills.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(MAX_REQUIRED_SKILLS)
+  @ValidateNested({ each: true })
+  @Type(() => RequiredSkillInput)
+  requiredSkills?: RequiredSkillInput[];
 }

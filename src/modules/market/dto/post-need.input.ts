@@ -16,6 +16,7 @@ import { Tidy, Trim } from '../../../common/validation/string-transforms.js';
 
 export const MAX_NEED_HOURS_PER_WEEK = 40;
 export const MAX_NEED_WEEKS = 52;
+/** The API's hard bound on any rate; the market's maximum (market_settings) is at most this. */
 export const MAX_RATE_PER_HOUR = 10_000;
 /** A need lists at most this many required skills; it never gains more once posted. */
 export const MAX_REQUIRED_SKILLS = 20;
@@ -82,7 +83,11 @@ export class PostNeedInput {
   @Max(MAX_NEED_WEEKS)
   weeks: number;
 
-  @Field(() => Int, { description: `Credits offered per hour, 1 to ${MAX_RATE_PER_HOUR}.` })
+  @Field(() => Int, {
+    description:
+      'The most the need pays per hour (no bid may ask more): 1 to the market’s maximum ' +
+      `(marketSettings.maxRatePerHour), never more than ${MAX_RATE_PER_HOUR}.`,
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_RATE_PER_HOUR)

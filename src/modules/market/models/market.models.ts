@@ -1,16 +1,29 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { Connection } from '../../../common/graphql/connection.js';
+import type { Employee } from '../../employee/employee.model.js';
 import { CreditsScalar } from '../../../common/graphql/credits.scalar.js';
-import { BidStatus, BuyerKind, EngagementStatus, NeedStatus } from '../market.enums.js';
+import {
+  BidStatus,
+  BuyerKind,
+  EngagementStatus,
+  NeedStatus,
+  TimeLogStatus,
+} from '../market.enums.js';
 
 registerEnumType(NeedStatus, { name: 'NeedStatus' });
 registerEnumType(BidStatus, { name: 'BidStatus' });
 registerEnumType(EngagementStatus, {
   name: 'EngagementStatus',
-  description: 'ACTIVE until every hour is logged (COMPLETED) or the need is closed first (ENDED).',
+  description:
+    'ACTIVE until every hour is logged or its weeks are over (COMPLETED), or the need is closed first (ENDED).',
 });
 registerEnumType(BuyerKind, { name: 'BuyerKind' });
+registerEnumType(TimeLogStatus, {
+  name: 'TimeLogStatus',
+  description:
+    'PENDING until the buyer approves (APPROVED: paid) or disputes (DISPUTED) them; a dispute ends APPROVED or REFUNDED (never paid).',
+});
 
 @ObjectType({
   description: 'Work a team wants done by people from other teams, paid in credits per hour.',
@@ -34,7 +47,11 @@ export class Need {
   @Field(() => Int)
   weeks: number;
 
-  @Field(() => Int, { description: 'Credits the buyer offers per hour.' })
+  @Field(() => Int, {
+    description:
+      'The most the buyer pays per hour: no bid may ask more, so the need never escrows more ' +
+      'than its budget. Its buyer may raise it while the need is OPEN, never lower it.',
+  })
   ratePerHour: number;
 
   @Field(() => Int, { description: 'Hours a week already taken by accepted bids.' })
@@ -77,7 +94,11 @@ export class Bid {
   @Field(() => Int)
   hoursPerWeek: number;
 
-  @Field(() => Int, { description: 'Credits per hour asked.' })
+  @Field(() => Int, {
+    description:
+      "Credits per hour asked: at most the need's ratePerHour. An accepted bid keeps its rate " +
+      "whatever the need's rate becomes.",
+  })
   ratePerHour: number;
 
   @Field()
@@ -103,6 +124,8 @@ export class Bid {
   seq: number;
   needId: string;
   bidderId: string;
+  /** The bidder, when the statement that read the bid read them too. */
+  bidder?: Employee;
 }
 
 @ObjectType()
@@ -128,8 +151,19 @@ export class Engagement {
   @Field(() => Int, { description: 'hoursPerWeek × weeks.' })
   totalHours: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Hours logged, whatever their review says.' })
   loggedHours: number;
+
+  @Field(() => GraphQLLocalDate, {
+    description:
+      'The Monday of the ISO week it was accepted in: it runs `weeks` whole weeks (UTC) from there.',
+  })
+  startsOn: string;
+
+  @Field(() => GraphQLLocalDate, {
+    description: 'The last day of its last week: no work is logged after it.',
+  })
+  endsOn: string;
 
   @Field()
   startedAt: Date;
@@ -146,7 +180,10 @@ export class Engagement {
 @ObjectType()
 export class EngagementConnection extends Connection(Engagement) {}
 
-@ObjectType({ description: 'Hours worked on an engagement and what they paid.' })
+@ObjectType({
+  description:
+    'Hours worked on one day of an engagement. They are paid only once the buyer approves their week (or its review window passes undisputed).',
+})
 export class TimeLog {
   @Field(() => ID)
   id: string;
@@ -160,13 +197,24 @@ export class TimeLog {
   @Field()
   note: string;
 
-  @Field(() => CreditsScalar, { description: 'Paid to the worker’s home team.' })
+  @Field(() => TimeLogStatus)
+  status: TimeLogStatus;
+
+  @Field(() => CreditsScalar, {
+    description:
+      'hours × the engagement’s rate: what these hours pay the worker’s home team once approved.',
+  })
   amount: number;
 
   @Field()
   loggedAt: Date;
 
+  @Field(() => Date, { nullable: true, description: 'When they were paid or refunded.' })
+  settledAt: Date | null;
+
   engagementId: string;
+  timesheetId: string;
+  disputeId: string | null;
   seq: number;
 }
 

@@ -1,8 +1,11 @@
 import { createUnionType, Field, ObjectType } from '@nestjs/graphql';
+import { MAX_NEED_HOURS_PER_WEEK } from '../dto/post-need.input.js';
+import { atMost, MaxItems } from '../../../common/graphql/list-limits.js';
 import { Transfer } from '../../ledger/models/ledger.models.js';
 import { Initiative } from '../../initiative/models/initiative.models.js';
 import { Team } from '../../team/team.model.js';
 import { Bid, Engagement, Need, TimeLog } from './market.models.js';
+import { Timesheet, TimesheetDispute } from './timesheet.models.js';
 
 export const NeedBuyer = createUnionType({
   name: 'NeedBuyer',
@@ -14,6 +17,18 @@ export const NeedBuyer = createUnionType({
 
 @ObjectType()
 export class PostNeedPayload {
+  @Field(() => Need)
+  need: Need;
+}
+
+@ObjectType()
+export class EditNeedPayload {
+  @Field(() => Need)
+  need: Need;
+}
+
+@ObjectType()
+export class RaiseNeedRatePayload {
   @Field(() => Need)
   need: Need;
 }
@@ -58,4 +73,44 @@ export class LogTimePayload {
 
   @Field(() => Engagement)
   engagement: Engagement;
+}
+
+@ObjectType()
+export class ApproveTimesheetPayload {
+  @Field(() => Timesheet)
+  timesheet: Timesheet;
+
+  // One per payee team: at most one per log, and a week holds at most this many.
+  @Field(() => [Transfer], {
+    description: atMost(
+      MAX_NEED_HOURS_PER_WEEK,
+      'The payments made: one per home team the hours were worked for.',
+    ),
+  })
+  @MaxItems(MAX_NEED_HOURS_PER_WEEK)
+  payments: Transfer[];
+}
+
+@ObjectType()
+export class DisputeTimesheetPayload {
+  @Field(() => TimesheetDispute)
+  dispute: TimesheetDispute;
+
+  @Field(() => Timesheet)
+  timesheet: Timesheet;
+}
+
+@ObjectType()
+export class SettleDisputePayload {
+  @Field(() => TimesheetDispute)
+  dispute: TimesheetDispute;
+
+  @Field(() => Timesheet)
+  timesheet: Timesheet;
+
+  @Field(() => [Transfer], {
+    description: atMost(MAX_NEED_HOURS_PER_WEEK, 'The refund, or the payment(s), that settled it.'),
+  })
+  @MaxItems(MAX_NEED_HOURS_PER_WEEK)
+  transfers: Transfer[];
 }

@@ -1,0 +1,81 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { PubSubEngine } from 'graphql-subscriptions';
+import { LRUCache } from 'lru-cache';
+import { SESSIONS_ENDED_TOPIC, type SessionsEndedEvent } from '../../common/auth/sessions-ended.js';
+import { InjectPubSub } from '../../common/pubsub/pubsub.module.js';
+import { UnitOfWork } from '../../common/unit-of-work/unit-of-work.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { InjectConfig } from '../../config/config.module.js';
+import type { ActorSession } from '../employee/employee.service.js';
+
+interface Entry {
+  session: ActorSession;
+  /** The instance's commit count before the actor was read (UnitOfWork.commits). */
+  commits: number;
+}
+
+/**
+ * Actors read by earlier requests of this instance, for queries (never for mutations or
+ * subscription events, which read the actor afresh): a query then costs no statement for its
+ * actor. An entry lives ACTOR_CACHE_MS at most, and goes sooner when
+ * - this instance commits any audited change (a role, a membership, a deactivation made here is
+ *   seen by the next request here), including one that committed while the entry was read;
+ * - any instance ends the employee's sessions (sign-out everywhere, a new password or role,
+ *   deactivation), announced on SESSIONS_ENDED_TOPIC (through Redis when configured).
+ * So a change made on another instance that ends no session (joining an initiative, say) is
+ * seen by this instance's queries within ACTOR_CACHE_MS.
+ */
+@Injectable()
+export class ActorCache implements OnModuleInit, OnModuleDestroy {
+  private readonly entries?: LRUCache<string, Entry>;
+  private subscription?: number;
+
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    @InjectPubSub() private readonly pubSub: PubSubEngine,
+    @InjectConfig() config: AppConfig,
+  ) {
+    if (config.actorCacheMs > 0) {
+      this.entries = new LRUCache<string, Entry>({ max: 10_000, ttl: config.actorCacheMs });
+    }
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.entries) return;
+    this.subscription = await this.pubSub.subscribe(
+      SESSIONS_ENDED_TOPIC,
+      (event: SessionsEndedEvent) => {
+        this.entries?.delete(event.employeeId);
+      },
+      {},
+    );
+  }
+
+  onModuleDestroy(): void {
+    if (this.subscription !== undefined) this.pubSub.unsubscribe(this.subscription);
+  }
+
+  /** The employee's actor as a recent request read it, if nothing has changed since. */
+  get(employeeId: string): ActorSession | undefined {
+    const entry = this.entries?.get(employeeId);
+    if (!entry) return undefined;
+    if (entry.commits === this.unitOfWork.commits) return entry.session;
+    this.entries!.delete(employeeId);
+    return undefined;
+  }
+
+  /**
+   * Reads the employee's actor with `load` (afresh) and keeps it; a commit of this instance
+   * during the read makes it stale at once.
+   */
+  async load(
+    employeeId: string,
+    load: (employeeId: string) => Promise<ActorSession | undefined>,
+  ): Promise<ActorSession | undefined> {
+    const commits = this.unitOfWork.commits;
+    const session = await load(employeeId);
+    if (session && this.entries) this.entries.set(employeeId, { session, commits });
+    else this.entries?.delete(employeeId);
+    return session;
+  }
+}

@@ -1,0 +1,45 @@
+/** What a notification tells (GraphQL enum NotificationKind). */
+export enum NotificationKind {
+  BID_RECEIVED = 'BID_RECEIVED',
+  BID_ACCEPTED = 'BID_ACCEPTED',
+  BID_REJECTED = 'BID_REJECTED',
+  NEED_CLOSED = 'NEED_CLOSED',
+  NEED_MATCHES_SKILLS = 'NEED_MATCHES_SKILLS',
+  NEED_COMMENTED = 'NEED_COMMENTED',
+  NEED_EDITED = 'NEED_EDITED',
+  HOURS_APPROVED = 'HOURS_APPROVED',
+  HOURS_DISPUTED = 'HOURS_DISPUTED',
+  DISPUTE_ANSWERED = 'DISPUTE_ANSWERED',
+  DISPUTE_DECIDED = 'DISPUTE_DECIDED',
+  IDEA_ENDORSED = 'IDEA_ENDORSED',
+  IDEA_COMMENTED = 'IDEA_COMMENTED',
+  IDEA_PLEDGED = 'IDEA_PLEDGED',
+  IDEA_FUNDED = 'IDEA_FUNDED',
+  IDEA_APPROVED = 'IDEA_APPROVED',
+  IDEA_REJECTED = 'IDEA_REJECTED',
+  IDEA_EDITED = 'IDEA_EDITED',
+  INITIATIVE_JOINED = 'INITIATIVE_JOINED',
+  INITIATIVE_COMMENTED = 'INITIATIVE_COMMENTED',
+  MILESTONE_DONE = 'MILESTONE_DONE',
+  MEASUREMENT_RECORDED = 'MEASUREMENT_RECORDED',
+  INITIATIVE_COMPLETED = 'INITIATIVE_COMPLETED',
+  INITIATIVE_CANCELLED = 'INITIATIVE_CANCELLED',
+  MENTIONED = 'MENTIONED',
+}
+
+/** How someone wants a kind of notification. */
+export enum NotificationChannel {
+  INBOX = 'INBOX',
+  /** In the inbox, and in the daily e-mail digest. */
+  EMAIL_DIGEST = 'EMAIL_DIGEST',
+  /** In the inbox, and e-mailed on its own as soon as it happens. */
+  EMAIL_NOW = 'EMAIL_NOW',
+  OFF = 'OFF',
+}
+
+/** What may be followed. */
+export enum FollowSubject {
+  IDEA = 'Idea',
+  NEED = 'Need',
+  INITIATIVE = 'Initiative',
+}
