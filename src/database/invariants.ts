@@ -20,6 +20,16 @@ export const INVARIANTS: readonly (readonly [violation: string, sql: string])[] 
        JOIN account a ON a.id = f.account_id WHERE f.n <> a.balance`,
   ],
   [
+    'the weekly hours summary differs from the time logs',
+    `SELECT coalesce(h.team_id, l.team_id) FROM (
+       SELECT team_id, week, status, hours FROM team_hours_week WHERE hours <> 0) h
+       FULL JOIN (
+         SELECT payee_team_id AS team_id, date_trunc('week', work_date::timestamp)::date AS week,
+                status, sum(hours) AS hours
+           FROM time_log GROUP BY 1, 2, 3) l USING (team_id, week, status)
+      WHERE h.hours IS DISTINCT FROM l.hours`,
+  ],
+  [
     'an employee over capacity, or committed hours that differ from their work',
     `SELECT e.id FROM employee e
        LEFT JOIN (SELECT employee_id, sum(hours) AS h FROM (

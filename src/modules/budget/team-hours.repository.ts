@@ -21,10 +21,13 @@ export interface HoursLine extends TeamHours {
 const WEEK_OF_WORK = `date_trunc('week', l.work_date::timestamp)::date`;
 
 /**
- * Hours logged in the market, read for the teams' P&L across the market's tables (time_log,
- * engagement, need; reads only). Worked hours belong to the team each log pays
- * (`payee_team_id`, the worker's home team when they logged them), bought hours to the team
- * buying the need (team buyers only: an initiative's needs are its own budget's).
+ * Hours logged in the market, read for the teams' P&L across the market's tables
+ * (team_hours_week, time_log, engagement, need; reads only). Worked hours belong to the team
+ * each log pays (`payee_team_id`, the worker's home team when they logged them) and come from
+ * the weekly summary a trigger keeps (TeamHoursWeekEntity): a few rows per team and week
+ * whatever the number of logs. Bought hours belong to the team buying the need (team buyers
+ * only: an initiative's needs are its own budget's); only those still under review are read,
+ * from the logs themselves (few at any time, through their partial index).
  */
 @Injectable()
 export class TeamHoursRepository {
@@ -65,22 +68,26 @@ export class TeamHoursRepository {
     if (teamIds.length === 0) return Promise.resolve([]);
     const params = new SqlParams();
     const teams = params.add(teamIds);
-    const period: string[] = [];
-    if (weeks.from) period.push(`l.work_date >= ${params.add(weeks.from)}::date`);
-    if (weeks.to) period.push(`l.work_date < ${params.add(weeks.to)}::date + 7`);
-    const inPeriod = period.length ? period.join(' AND ') : 'TRUE';
+    const from = weeks.from ? params.add(weeks.from) : undefined;
+    const to = weeks.to ? params.add(weeks.to) : undefined;
+    /** The period's condition on a date column (a week's Monday or a day of work). */
+    const within = (column: string): string =>
+      [
+        from ? `${column} >= ${from}::date` : 'TRUE',
+        to ? `${column} < ${to}::date + 7` : 'TRUE',
+      ].join(' AND ');
     const weekColumn = groupBy.includes('week') ? `to_char(week, 'YYYY-MM-DD')` : 'NULL';
     return rows<HoursLine>(
       db,
       `WITH lines AS (
-         SELECT l.payee_team_id AS team_id, ${WEEK_OF_WORK} AS week,
-                sum(l.hours) FILTER (WHERE l.status = 'PENDING') AS pending,
-                sum(l.hours) FILTER (WHERE l.status = 'DISPUTED') AS disputed,
-                sum(l.hours) FILTER (WHERE l.status = 'APPROVED') AS paid,
-                sum(l.hours) FILTER (WHERE l.status = 'REFUNDED') AS refunded,
+         SELECT h.team_id, h.week,
+                sum(h.hours) FILTER (WHERE h.status = 'PENDING') AS pending,
+                sum(h.hours) FILTER (WHERE h.status = 'DISPUTED') AS disputed,
+                sum(h.hours) FILTER (WHERE h.status = 'APPROVED') AS paid,
+                sum(h.hours) FILTER (WHERE h.status = 'REFUNDED') AS refunded,
                 NULL::bigint AS bought
-           FROM time_log l
-          WHERE l.payee_team_id = ANY(${teams}::uuid[]) AND ${inPeriod}
+           FROM team_hours_week h
+          WHERE h.team_id = ANY(${teams}::uuid[]) AND ${within('h.week')}
           GROUP BY 1, 2
          UNION ALL
          SELECT n.buyer_id, ${WEEK_OF_WORK}, NULL, NULL, NULL, NULL, sum(l.hours)
@@ -88,7 +95,7 @@ export class TeamHoursRepository {
            JOIN engagement g ON g.need_id = n.id
            JOIN time_log l ON l.engagement_id = g.id
           WHERE n.buyer_kind = 'TEAM' AND n.buyer_id = ANY(${teams}::uuid[])
-            AND l.status IN ('PENDING', 'DISPUTED') AND ${inPeriod}
+            AND l.status IN ('PENDING', 'DISPUTED') AND ${within('l.work_date')}
           GROUP BY 1, 2
        )
        SELECT team_id AS "teamId", ${weekColumn} AS week,

@@ -33,6 +33,8 @@ import { TimesheetEntity } from './timesheet.entity.js';
 @Index('time_log_dispute_idx', ['disputeId'], { where: 'dispute_id IS NOT NULL' })
 @Index('time_log_seq_key', ['seq'], { unique: true })
 @Index('time_log_engagement_idx', ['engagementId', 'seq'])
+// The hours under review (few at any time): the P&L's hours bought and not yet settled.
+@Index('time_log_review_idx', ['workDate'], { where: `status IN ('PENDING', 'DISPUTED')` })
 export class TimeLogEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'time_log_pkey' })
   id: string;
