@@ -236,11 +236,31 @@ async function stopServer(server: Server): Promise<number | null> {
   return rss;
 }
 
+/**
+ * The command `npm run start:prod` runs (package.json), split into Node's options and the
+ * script, so that the bench starts the service exactly as deployed (heap limits included).
+ */
+async function startProdCommand(): Promise<{ nodeOptions: string[]; script: string }> {
+  const { scripts } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const [node, ...rest] = scripts['start:prod'].split(/\s+/);
+  const script = rest.pop();
+  if (node !== 'node' || !script || rest.some((option) => !option.startsWith('--'))) {
+    throw new Error(`start:prod is not "node [--options] script": ${scripts['start:prod']}`);
+  }
+  return { nodeOptions: rest, script };
+}
+
 /** The service as deployed: production mode, limits out of the way of one busy client. */
-function startService(databaseUrl: string, extra: Record<string, string> = {}): Promise<Server> {
+async function startService(
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Promise<Server> {
+  const { nodeOptions, script } = await startProdCommand();
   return startServer(
     'service',
-    'dist/bundle/main.mjs',
+    script,
     '/graphql',
     {
       DATABASE_URL: databaseUrl,
@@ -253,8 +273,7 @@ function startService(databaseUrl: string, extra: Record<string, string> = {}): 
       RATE_LIMIT_IP_PER_MINUTE: '1000000',
       ...extra,
     },
-    // As `npm run start:prod` runs it: the heap cap keeps the peak RSS near 230 MB.
-    ['--max-old-space-size=200'],
+    nodeOptions,
   );
 }
 

@@ -3,6 +3,7 @@ import type { QueryRunner } from 'typeorm';
 import { findViolations } from '../src/database/invariants.js';
 import { Factory, unique, type Person } from './support/factories.js';
 import { POST_NEED } from './support/market.js';
+import { until } from './support/poll.js';
 import { codes, startTestApp, type GraphQLResponse, type TestApp } from './support/test-app.js';
 
 /**
@@ -462,14 +463,12 @@ describe('SCIM under attack', () => {
  * moment a blocked transaction is known to be inside its work.
  */
 async function waitForLockWait(sut: TestApp, statement: string): Promise<void> {
-  for (let attempt = 0; attempt < 2_000; attempt++) {
+  await until(`a statement like ${statement} waits for a lock`, async () => {
     const [row] = await sut.dataSource.query(
       `SELECT count(*)::int AS n FROM pg_stat_activity
         WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE $1`,
       [statement],
     );
-    if (row.n > 0) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`No statement like ${statement} waited for a lock`);
+    return row.n > 0;
+  });
 }
