@@ -1,10 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import type { PubSubEngine } from 'graphql-subscriptions';
 import { Tracing } from '../src/common/observability/tracing.js';
+import { PUB_SUB } from '../src/common/pubsub/pubsub.module.js';
+import { notificationTopic } from '../src/modules/notification/notification.service.js';
 import { ScimUsersService } from '../src/modules/provisioning/scim/scim-users.service.js';
 import { Factory, type Person } from './support/factories.js';
+import { Market } from './support/market.js';
 import { until } from './support/poll.js';
+import { listenerAttached, subscribe } from './support/subscriptions.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /** A span as OTLP/JSON carries it (the parts these tests read). */
@@ -16,11 +21,13 @@ interface ReceivedSpan {
   kind: number;
   attributes: Record<string, unknown>;
   status?: { code?: number };
+  links?: { traceId: string; spanId: string }[];
   service: unknown;
 }
 
 const SPAN_KIND_SERVER = 2;
 const SPAN_KIND_CLIENT = 3;
+const SPAN_KIND_CONSUMER = 5;
 const STATUS_ERROR = 2;
 
 const hex = (): string => randomUUID().replaceAll('-', '');
@@ -132,6 +139,11 @@ describe('OpenTelemetry tracing', () => {
       mine(spans).some((s) => s.kind === SPAN_KIND_SERVER),
     );
     return mine(receiver.spans);
+  }
+
+  async function spanNamed(name: string): Promise<ReceivedSpan> {
+    await received(`a span named ${name}`, (spans) => spans.some((s) => s.name === name));
+    return receiver.spans.find((s) => s.name === name)!;
   }
 
   const childrenOf = (parent: ReceivedSpan): ReceivedSpan[] =>
@@ -308,6 +320,54 @@ describe('OpenTelemetry tracing', () => {
       );
       expect(untraced).toEqual([]);
     });
+  });
+
+  it("sends a span per subscription started and per event delivered, the event's SQL its children", async () => {
+    const market = new Market(sut, factory);
+    const { team, lead } = await market.buyer();
+    const worker = await factory.person();
+    const needId = await market.postNeed(lead, team, { hoursPerWeek: 1, weeks: 1 });
+    const name = `Notified${hex()}`;
+    const subscriber = subscribe(
+      sut.url,
+      lead.token,
+      `subscription ${name} { notificationReceived { kind subjectId } }`,
+      {},
+    );
+    try {
+      await listenerAttached(
+        sut.app.get<PubSubEngine>(PUB_SUB),
+        notificationTopic(lead.employee.id),
+      );
+      await market.bid(worker, needId, 1);
+      expect((await subscriber.next()).data.notificationReceived).toEqual({
+        kind: 'BID_RECEIVED',
+        subjectId: needId,
+      });
+    } finally {
+      await subscriber.close();
+    }
+
+    const started = await spanNamed(`subscription ${name}`);
+    expect(started).toMatchObject({
+      kind: SPAN_KIND_SERVER,
+      attributes: {
+        'graphql.operation.type': 'subscription',
+        'graphql.operation.name': name,
+      },
+    });
+    expect(started.status?.code ?? 0).not.toBe(STATUS_ERROR);
+    const requestId = started.attributes['request.id'];
+    expect(requestId).toEqual(expect.any(String));
+
+    const event = await spanNamed(`subscription ${name} event`);
+    expect(event).toMatchObject({
+      kind: SPAN_KIND_CONSUMER,
+      attributes: { 'request.id': requestId, 'graphql.operation.name': name },
+      links: [expect.objectContaining({ traceId: started.traceId, spanId: started.spanId })],
+    });
+    expect(event.status?.code ?? 0).not.toBe(STATUS_ERROR);
+    expectStatementsUnder(event, String(requestId));
   });
 
   it('is off without OTEL_EXPORTER_OTLP_ENDPOINT: no tracer, no SQL subscriber, no HTTP middleware', async () => {
