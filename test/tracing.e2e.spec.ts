@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { Tracing } from '../src/common/observability/tracing.js';
 import { PUB_SUB } from '../src/common/pubsub/pubsub.module.js';
+import { JobQueue } from '../src/modules/jobs/job-queue.service.js';
 import { notificationTopic } from '../src/modules/notification/notification.service.js';
 import { ScimUsersService } from '../src/modules/provisioning/scim/scim-users.service.js';
 import { Factory, type Person } from './support/factories.js';
@@ -89,6 +90,9 @@ describe('OpenTelemetry tracing', () => {
     sut = await startTestApp({
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       OTEL_SERVICE_NAME: 'mbd-under-test',
+      // Job handlers are traced where they run: this instance works the queue, polling fast.
+      JOBS_WORKERS: 'true',
+      JOBS_POLL_INTERVAL_MS: '500',
     });
     factory = new Factory(sut);
     admin = await factory.admin();
@@ -368,6 +372,47 @@ describe('OpenTelemetry tracing', () => {
     });
     expect(event.status?.code ?? 0).not.toBe(STATUS_ERROR);
     expectStatementsUnder(event, String(requestId));
+  });
+
+  it('sends a CONSUMER span per job run, its SQL the children, a failed attempt marked ERROR', async () => {
+    const name = `test.traced-${hex().slice(0, 8)}`;
+    const jobs = sut.app.get(JobQueue);
+    await jobs.define({
+      name,
+      retryLimit: 1,
+      retryDelaySeconds: 0,
+      retryBackoff: false,
+      handler: async (_data, job) => {
+        await sut.dataSource.query('SELECT 1 AS traced');
+        if (job.retryCount === 0) throw new Error('the first attempt fails');
+      },
+    });
+    const id = await jobs.send(name, {});
+    const runsOf = (spans: ReceivedSpan[]) => spans.filter((s) => s.name === `job ${name}`);
+    await received(`two runs of ${name}`, (spans) => runsOf(spans).length === 2);
+
+    const runs = runsOf(receiver.spans).sort(
+      (a, b) =>
+        Number(a.attributes['pgboss.job.retry_count']) -
+        Number(b.attributes['pgboss.job.retry_count']),
+    );
+    for (const [attempt, run] of runs.entries()) {
+      expect(run).toMatchObject({
+        kind: SPAN_KIND_CONSUMER,
+        attributes: {
+          'messaging.system': 'pg-boss',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': name,
+          'messaging.message.id': id,
+          'pgboss.job.retry_count': attempt,
+          'request.id': id,
+        },
+      });
+      expect(run.parentSpanId ?? '').toBe('');
+      expectStatementsUnder(run, id!);
+    }
+    expect(runs[0].status?.code).toBe(STATUS_ERROR);
+    expect(runs[1].status?.code ?? 0).not.toBe(STATUS_ERROR);
   });
 
   it('is off without OTEL_EXPORTER_OTLP_ENDPOINT: no tracer, no SQL subscriber, no HTTP middleware', async () => {
