@@ -9,6 +9,8 @@ import type { AppConfig } from './config/app-config.js';
 import { ReadRouting } from './database/read-routing.js';
 import { StatementCounter } from './database/statement-counter.js';
 import { httpLogOptions } from './common/logging/logger.options.js';
+import { httpTracing } from './common/observability/http-tracing.middleware.js';
+import { Tracing } from './common/observability/tracing.js';
 import { RateLimits } from './common/rate-limit/rate-limits.js';
 
 /** The application as `main.ts` and the tests run it, on the given database. */
@@ -47,5 +49,8 @@ export async function createApp(
       StatementCounter.run(next, typeof req.id === 'string' ? req.id : undefined),
     );
   }
+  // With tracing on, a span per REST request, in that scope (GraphQL has its own plugin).
+  const tracer = app.get(Tracing).tracer;
+  if (tracer) app.use(httpTracing(tracer));
   return app;
 }

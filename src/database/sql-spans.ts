@@ -14,19 +14,23 @@ import type {
 } from 'typeorm';
 import { StatementCounter } from './statement-counter.js';
 
-/** The attribute every span of a request carries: the id pino-http gave it (x-request-id). */
+/**
+ * The attribute every span of a request carries: the id pino-http gave it (x-request-id); a
+ * job's id for a job run; the id generated per subscription over WebSocket.
+ */
 export const ATTR_REQUEST_ID = 'request.id';
 
 /** Statement text on a span is cut here (never with its parameters: they hold people's data). */
 const MAX_QUERY_TEXT = 2_000;
 
 /**
- * A span per SQL statement of a traced request, child of the request's span (the GraphQL
- * operation's), with the request's id: a TypeORM subscriber, installed only with tracing on
- * (see ObservabilityModule). TypeORM announces a statement just before sending it and again
+ * A span per SQL statement of traced work, child of the span open in its scope (a GraphQL
+ * operation's, a REST request's, a subscription's start or event, a job run's: see
+ * RequestScope.span), with the scope's id: a TypeORM subscriber, installed only with tracing
+ * on (see ObservabilityModule). TypeORM announces a statement just before sending it and again
  * when it has its answer; a query runner's statements are answered in the order sent (one
- * connection), so each runner keeps its open spans in order. Statements outside a traced
- * request (jobs, REST routes) make no span.
+ * connection), so each runner keeps its open spans in order. Statements outside traced work
+ * (boot, migrations, pg-boss's own queries on its own pool) make no span.
  */
 export class SqlSpans implements EntitySubscriberInterface {
   private readonly open = new WeakMap<QueryRunner, (Span | undefined)[]>();

@@ -11,9 +11,15 @@ export interface RequestScope {
   statements: number;
   /** Of which sent to the read replica. */
   replicaStatements: number;
-  /** The id pino-http gave the request (echoed as x-request-id). */
+  /**
+   * The id pino-http gave the request (echoed as x-request-id); a job's id for a job run; a
+   * fresh one per WebSocket message (so per subscription) when tracing is on.
+   */
   readonly requestId?: string;
-  /** The span of the request's GraphQL operation while it runs (see SqlSpans). */
+  /**
+   * The span the SQL statements are children of while it is open (see SqlSpans): the GraphQL
+   * operation's or the REST request's, a subscription's start or event being resolved, a job run.
+   */
   span?: Span;
 }
 
@@ -25,9 +31,9 @@ const storage = new AsyncLocalStorage<RequestScope>();
  * through promises and DataLoader batches via AsyncLocalStorage, with the request's id.
  */
 export const StatementCounter = {
-  /** Runs `work` with a fresh count (an HTTP request, a subscription event). */
-  run<T>(work: () => T, requestId?: string): T {
-    return storage.run({ statements: 0, replicaStatements: 0, requestId }, work);
+  /** Runs `work` with a fresh count (an HTTP request, a WebSocket message, a job run). */
+  run<T>(work: () => T, requestId?: string, span?: Span): T {
+    return storage.run({ statements: 0, replicaStatements: 0, requestId, span }, work);
   },
   current(): number | undefined {
     return storage.getStore()?.statements;

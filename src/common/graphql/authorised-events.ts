@@ -21,6 +21,7 @@ export function authorisedEvents<T>(
     async next() {
       const result = await source.next();
       if (result.done) return result;
+      context.eventReceived?.();
       try {
         const actor = context.reauthenticate ? await context.reauthenticate() : context.actor;
         if (!actor) throw unauthenticated();

@@ -15,6 +15,11 @@ export interface GraphQLContext {
    * authorise each event as it is delivered (UNAUTHENTICATED once the token has expired).
    */
   reauthenticate?: () => Promise<Actor>;
+  /**
+   * A subscription's, with tracing on: told as each event arrives, before it is authorised and
+   * resolved (its span starts there: see SubscriptionTracing).
+   */
+  eventReceived?: () => void;
 }
 
 interface HttpContextInput {

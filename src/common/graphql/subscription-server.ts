@@ -30,8 +30,14 @@ import { RefusalRecorder } from '../errors/domain-error.filter.js';
 import { ErrorCode } from '../errors/error-code.js';
 import { createGraphQLErrorFormatter, domainErrorIn } from '../errors/format-graphql-error.js';
 import { Metrics } from '../observability/metrics.js';
+import { SubscriptionTracing } from '../observability/subscription-tracing.js';
+import { Tracing } from '../observability/tracing.js';
 import { RateLimits } from '../rate-limit/rate-limits.js';
-import { connectionAuthorization, createGraphQLContext } from './graphql-context.js';
+import {
+  connectionAuthorization,
+  createGraphQLContext,
+  type GraphQLContext,
+} from './graphql-context.js';
 import { subscriptionOperation } from './query-limits.js';
 
 /** The largest message a socket may send; anything bigger closes it (1009) before it is read. */
@@ -98,6 +104,8 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
   private sessionsEnded?: number;
   private upgradeListener?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
   private readonly checkOperation: ReturnType<typeof subscriptionOperation>;
+  /** With tracing on only: spans of subscriptions and their events. */
+  private readonly tracing?: SubscriptionTracing;
 
   constructor(
     private readonly schemaHost: GraphQLSchemaHost,
@@ -108,7 +116,9 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
     @InjectPubSub() private readonly pubSub: PubSubEngine,
     @InjectConfig() config: AppConfig,
     metrics: Metrics,
+    tracing: Tracing,
   ) {
+    if (tracing.tracer) this.tracing = new SubscriptionTracing(tracing.tracer);
     this.checkOperation = subscriptionOperation({
       maxCost: config.graphql.maxCost,
       introspection: config.graphql.introspection,
@@ -234,12 +244,16 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data) => {
+            // With tracing on, each message in a scope of its own (see SubscriptionTracing).
+            const handled = () => handle(String(data));
             this.limits.countAddress(address).then(
               () =>
-                handle(String(data)).catch((error: unknown) => {
-                  this.logger.error(`message handling failed: ${String(error)}`);
-                  socket.close(CloseCode.InternalServerError, 'Internal server error');
-                }),
+                (this.tracing ? this.tracing.inScope(handled) : handled()).catch(
+                  (error: unknown) => {
+                    this.logger.error(`message handling failed: ${String(error)}`);
+                    socket.close(CloseCode.InternalServerError, 'Internal server error');
+                  },
+                ),
               () => socket.close(4429, 'Too many requests'),
             );
           }),
@@ -275,6 +289,7 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => this.signIn(ctx),
       onSubscribe: async (ctx, id, payload) => {
+        this.tracing?.subscribing(ctx.extra.connection.request);
         const { subscriptions } = ctx.extra.connection;
         if (subscriptions.has(id)) {
           return [
@@ -296,22 +311,36 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
         if (Array.isArray(started)) subscriptions.delete(id);
         return started;
       },
-      onOperation: (ctx, id, _payload, _args, result) => {
+      onOperation: (ctx, id, _payload, args, result) => {
         const { subscriptions } = ctx.extra.connection;
-        if (subscriptions.has(id) && isAsyncIterator(result)) subscriptions.set(id, result);
+        if (!isAsyncIterator(result)) return undefined;
+        if (subscriptions.has(id)) subscriptions.set(id, result);
+        if (this.tracing) {
+          (args.contextValue as GraphQLContext).eventReceived = this.tracing.running(
+            args.document,
+            args.operationName,
+          );
+        }
         return undefined;
       },
       onComplete: (ctx, id) => {
         ctx.extra.connection.subscriptions.delete(id);
       },
       onNext: async (ctx, _id, payload, _args, result) => {
-        if (!result.errors) return result;
+        if (!result.errors) {
+          this.tracing?.answered();
+          return result;
+        }
         await this.recordRefusals(ctx.extra.connection, payload.query, result.errors);
-        return { ...result, errors: formatErrors(result.errors) };
+        const errors = formatErrors(result.errors);
+        this.tracing?.answered(errors);
+        return { ...result, errors };
       },
       onError: async (ctx, _id, payload, errors) => {
         await this.recordRefusals(ctx.extra.connection, payload.query, errors);
-        return formatErrors(errors);
+        const formatted = formatErrors(errors);
+        this.tracing?.answered(formatted);
+        return formatted;
       },
     };
   }
@@ -329,6 +358,7 @@ export class SubscriptionServer implements OnApplicationBootstrap, BeforeApplica
     }
     const checked = this.checkOperation(this.schemaHost.schema, payload);
     if (Array.isArray(checked)) return checked;
+    this.tracing?.checked(checked, payload.operationName);
     const args: ExecutionArgs = {
       schema: this.schemaHost.schema,
       document: checked,

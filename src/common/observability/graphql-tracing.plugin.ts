@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { IncomingMessage } from 'node:http';
 import { StatementCounter } from '../../database/statement-counter.js';
-import { ATTR_REQUEST_ID, SpanKind, SpanStatusCode, Tracing } from './tracing.js';
+import { ATTR_REQUEST_ID, SpanKind, SpanStatusCode, Tracing, type Span } from './tracing.js';
 
 /** Error codes recorded on a span, at most this many distinct ones. */
 const MAX_CODES_ON_SPAN = 10;
@@ -37,17 +37,25 @@ export function graphqlTracingPlugin(tracer: NonNullable<Tracing['tracer']>): Ap
         },
         async willSendResponse({ response }) {
           const body = response.body;
-          const errors =
-            body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
-          if (errors?.length) {
-            const codes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'UNKNOWN')))];
-            span.setAttribute('graphql.error.codes', codes.slice(0, MAX_CODES_ON_SPAN));
-            span.setStatus({ code: SpanStatusCode.ERROR, message: codes[0] });
-          }
+          markErrors(
+            span,
+            body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors,
+          );
           span.end();
           if (scope?.span === span) scope.span = undefined;
         },
       };
     },
   };
+}
+
+/** An answer with errors: status ERROR and its distinct `extensions.code`s on the span. */
+export function markErrors(
+  span: Span,
+  errors: readonly { extensions?: { code?: unknown } }[] | undefined,
+): void {
+  if (!errors?.length) return;
+  const codes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'UNKNOWN')))];
+  span.setAttribute('graphql.error.codes', codes.slice(0, MAX_CODES_ON_SPAN));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: codes[0] });
 }

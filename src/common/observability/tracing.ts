@@ -34,9 +34,9 @@ const propagator = new W3CTraceContextPropagator();
 /**
  * OpenTelemetry tracing, on only with OTEL_EXPORTER_OTLP_ENDPOINT: spans are batched and sent
  * over OTLP/HTTP. The provider is this application's own (never the global one), and the
- * service's own seams make the spans (the GraphQL plugin, the SQL subscriber) rather than
- * module-loading hooks, which are fragile under ESM. Off, there is no tracer at all and no
- * seam is installed.
+ * service's own seams make the spans (the GraphQL plugin, the REST middleware, the WebSocket
+ * server's hooks, the job queue's attempts, the SQL subscriber) rather than module-loading
+ * hooks, which are fragile under ESM. Off, there is no tracer at all and no seam is installed.
  */
 export class Tracing implements OnApplicationShutdown {
   private constructor(

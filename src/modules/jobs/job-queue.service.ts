@@ -13,6 +13,8 @@ import { inTransaction, openJobQueuePool, type JobQueuePool } from '../../databa
 import type { PoolStats } from '../../database/pool-stats.js';
 import type { Db } from '../../database/sql.js';
 import { Metrics } from '../../common/observability/metrics.js';
+import { Tracing } from '../../common/observability/tracing.js';
+import { JobTracing } from './job-tracing.js';
 
 /** The PostgreSQL schema of pg-boss's tables (installed by migrations/…-JobQueue.ts). */
 export const JOB_QUEUE_SCHEMA = 'pgboss';
@@ -101,12 +103,16 @@ export class JobQueue
   private started?: Promise<PgBoss>;
   private stopping = false;
   private readonly failedAttempts;
+  /** With tracing on only: a span per attempt. */
+  private readonly tracing?: JobTracing;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(JOBS_DATABASE_URL) private readonly databaseUrl: string,
     metrics: Metrics,
+    tracing: Tracing,
   ) {
+    if (tracing.tracer) this.tracing = new JobTracing(tracing.tracer);
     this.failedAttempts = metrics.counter({
       name: 'job_attempts_failed_total',
       help: 'Job attempts whose handler threw in this instance, by job name (each is retried while retries remain).',
@@ -243,7 +249,16 @@ export class JobQueue
     if (definition.everySeconds) await this.sendNextRun(boss, definition);
   }
 
-  private async run(
+  private run(
+    boss: PgBoss,
+    definition: AnyJobDefinition,
+    job: PgBoss.JobWithMetadata<object>,
+  ): Promise<unknown> {
+    const attempt = () => this.attempt(boss, definition, job);
+    return this.tracing ? this.tracing.attempt(job, attempt) : attempt();
+  }
+
+  private async attempt(
     boss: PgBoss,
     definition: AnyJobDefinition,
     job: PgBoss.JobWithMetadata<object>,
