@@ -1,12 +1,15 @@
 import { Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { RepeatedArguments } from '../validation/validation.pipe.js';
 import { encodeCursor, type CursorValue } from './cursor.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
+/** A connection's page arguments: the same under every parent of a page (see RepeatedArguments). */
 @ArgsType()
+@RepeatedArguments()
 export class ConnectionArgs {
   @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `At most ${MAX_PAGE_SIZE}.` })
   @IsInt()

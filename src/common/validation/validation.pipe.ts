@@ -14,7 +14,10 @@ function firstProblem(errors: ValidationError[], prefix = ''): { field: string; 
   return { field, message: `${error.property} is invalid` };
 }
 
-/** Nest's param types for client input; '3' is @nestjs/graphql's GqlParamtype.ARGS (not exported). */
+/**
+ * Nest's param types for client input: GraphQL arguments arrive as 'body' (see isArgsObject);
+ * '3' in case a Nest version passes @nestjs/graphql's GqlParamtype.ARGS through unnamed.
+ */
 const CLIENT_INPUT = new Set(['body', 'query', 'param', '3']);
 
 /** Deeper than any input this service takes (a SCIM PATCH value is a few levels deep). */
@@ -53,9 +56,38 @@ function malformedTextAt(
   return undefined;
 }
 
-/** GraphQL arguments taken whole by an @ArgsType class (a list field's `first`, `after`, filter). */
+/** @ArgsType classes whose accepted values InputValidationPipe remembers (RepeatedArguments). */
+const repeated = new WeakSet<object>();
+
+/**
+ * Marks an @ArgsType class (and the classes extending it) as the arguments of a field that a
+ * query repeats: `bids(first: 10)` under each need of a page, `skills(first: 5)` under each
+ * bidder. Its validators must be pure (the same value always accepted the same way), and it
+ * must hold nothing secret: accepted values are kept in memory.
+ */
+export function RepeatedArguments(): ClassDecorator {
+  return (target) => {
+    repeated.add(target);
+  };
+}
+
+const isRepeated = (metatype: ArgumentMetadata['metatype']): boolean => {
+  for (let type: unknown = metatype; typeof type === 'function';) {
+    if (repeated.has(type)) return true;
+    type = Object.getPrototypeOf(type);
+  }
+  return false;
+};
+
+/**
+ * GraphQL arguments taken whole by a RepeatedArguments class. Nest's pipes consumer names
+ * @nestjs/graphql's ARGS param type (3) 'body', as it does RouteParamtypes.BODY (also 3); an
+ * HTTP body's class is never marked, and a named argument (`@Args('input')`) has `data`.
+ */
 const isArgsObject = (metadata: ArgumentMetadata) =>
-  String(metadata.type) === '3' && metadata.data === undefined && !!metadata.metatype;
+  metadata.type === 'body' && metadata.data === undefined && isRepeated(metadata.metatype);
+
+const isScalar = (value: unknown): boolean => value === null || typeof value !== 'object';
 
 /** Longer argument values are validated every time (the memo keeps only small ones). */
 const MEMO_MAX_JSON = 2_000;
@@ -97,7 +129,8 @@ export class InputValidationPipe extends ValidationPipe {
     const known = memo?.get(json);
     if (known) return Object.assign(Object.create(Object.getPrototypeOf(known) as object), known);
     const result = await this.check(value, metadata);
-    if (result !== null && typeof result === 'object') {
+    // Flat values only: the copy handed out is shallow, so nothing nested is ever shared.
+    if (result !== null && typeof result === 'object' && Object.values(result).every(isScalar)) {
       if (!memo) this.accepted.set(metadata.metatype!, (memo = new LRUCache({ max: 200 })));
       memo.set(json, Object.assign(Object.create(Object.getPrototypeOf(result) as object), result));
     }

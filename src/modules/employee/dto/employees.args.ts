@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
+import { RepeatedArguments } from '../../../common/validation/validation.pipe.js';
 import {
   IsInt,
   IsOptional,
@@ -71,6 +72,7 @@ export class TeamMembersArgs extends ConnectionArgs {}
 export const DEFAULT_SKILLS_SHOWN = 10;
 
 @ArgsType()
+@RepeatedArguments()
 export class EmployeeSkillsArgs {
   @Field(() => Int, {
     defaultValue: DEFAULT_SKILLS_SHOWN,
