@@ -1,7 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { IncomingMessage } from 'node:http';
 import { StatementCounter } from '../../database/statement-counter.js';
-import { ATTR_REQUEST_ID, SpanKind, SpanStatusCode, Tracing, type Span } from './tracing.js';
+import {
+  ATTR_REQUEST_ID,
+  operationNameOnSpan,
+  SpanKind,
+  SpanStatusCode,
+  Tracing,
+  type Span,
+} from './tracing.js';
 
 /** Error codes recorded on a span, at most this many distinct ones. */
 const MAX_CODES_ON_SPAN = 10;
@@ -31,9 +38,10 @@ export function graphqlTracingPlugin(tracer: NonNullable<Tracing['tracer']>): Ap
       return {
         async didResolveOperation({ operation, operationName }) {
           if (!operation) return;
-          span.updateName(`${operation.operation} ${operationName ?? 'anonymous'}`);
+          const name = operationName ? operationNameOnSpan(operationName) : undefined;
+          span.updateName(`${operation.operation} ${name ?? 'anonymous'}`);
           span.setAttribute('graphql.operation.type', operation.operation);
-          if (operationName) span.setAttribute('graphql.operation.name', operationName);
+          if (name) span.setAttribute('graphql.operation.name', name);
         },
         async willSendResponse({ response }) {
           const body = response.body;

@@ -95,10 +95,15 @@ export class Metrics {
   }
 }
 
+/** Longer label values are counted under the overflow value (a GraphQL name is one token). */
+export const MAX_LABEL_LENGTH = 100;
+
 /**
  * Label values drawn from what clients send (operation names) or from what a deployment
  * produces (error codes): each series costs memory in every Prometheus that scrapes it, so the
- * first `max` distinct values are kept and any later one is counted under `overflow`.
+ * first `max` distinct values are kept and any later one is counted under `overflow`; so is
+ * any value longer than MAX_LABEL_LENGTH, which would be held for the instance's life and
+ * written on every bucket line of every scrape.
  */
 export class BoundedLabel {
   private readonly admitted = new Set<string>();
@@ -109,6 +114,7 @@ export class BoundedLabel {
   ) {}
 
   of(value: string): string {
+    if (value.length > MAX_LABEL_LENGTH) return this.overflow;
     if (this.admitted.has(value)) return value;
     if (this.admitted.size >= this.max) return this.overflow;
     this.admitted.add(value);

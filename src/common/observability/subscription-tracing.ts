@@ -4,7 +4,7 @@ import { ROOT_CONTEXT, type Tracer } from '@opentelemetry/api';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import { StatementCounter } from '../../database/statement-counter.js';
 import { markErrors } from './graphql-tracing.plugin.js';
-import { ATTR_REQUEST_ID, SpanKind, Tracing } from './tracing.js';
+import { ATTR_REQUEST_ID, operationNameOnSpan, SpanKind, Tracing } from './tracing.js';
 
 /** The span name and attributes of a subscription operation. */
 function describe(
@@ -13,7 +13,7 @@ function describe(
 ): { name: string; attributes: Record<string, string> } | undefined {
   const operation = getOperationAST(document, operationName);
   if (!operation) return undefined;
-  const named = operation.name?.value;
+  const named = operation.name ? operationNameOnSpan(operation.name.value) : undefined;
   return {
     name: `${operation.operation} ${named ?? 'anonymous'}`,
     attributes: {

@@ -31,6 +31,13 @@ const version = ['../../../package.json', '../../../../package.json']
   .map((file) => (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version)[0];
 const propagator = new W3CTraceContextPropagator();
 
+/** Operation names on spans are cut here: a client's GraphQL name is one token of any length. */
+const MAX_OPERATION_NAME = 100;
+
+/** A client's operation name as spans carry it: cut at MAX_OPERATION_NAME characters. */
+export const operationNameOnSpan = (name: string): string =>
+  name.length > MAX_OPERATION_NAME ? `${name.slice(0, MAX_OPERATION_NAME)}…` : name;
+
 /**
  * OpenTelemetry tracing, on only with OTEL_EXPORTER_OTLP_ENDPOINT: spans are batched and sent
  * over OTLP/HTTP. The provider is this application's own (never the global one), and the

@@ -29,6 +29,8 @@ interface Entry {
 export class ActorCache implements OnModuleInit, OnModuleDestroy {
   private readonly entries?: LRUCache<string, Entry>;
   private subscription?: number;
+  /** Ended-sessions announcements heard so far: a read they overlapped may predate one. */
+  private sessionsEnded = 0;
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
@@ -45,6 +47,7 @@ export class ActorCache implements OnModuleInit, OnModuleDestroy {
     this.subscription = await this.pubSub.subscribe(
       SESSIONS_ENDED_TOPIC,
       (event: SessionsEndedEvent) => {
+        this.sessionsEnded++;
         this.entries?.delete(event.employeeId);
       },
       {},
@@ -66,16 +69,20 @@ export class ActorCache implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Reads the employee's actor with `load` (afresh) and keeps it; a commit of this instance
-   * during the read makes it stale at once.
+   * during the read makes it stale at once. One read while any instance announced ended
+   * sessions is not kept: it may have seen the row before that commit, and the announcement's
+   * delete has already run.
    */
   async load(
     employeeId: string,
     load: (employeeId: string) => Promise<ActorSession | undefined>,
   ): Promise<ActorSession | undefined> {
     const commits = this.unitOfWork.commits;
+    const sessionsEnded = this.sessionsEnded;
     const session = await load(employeeId);
-    if (session && this.entries) this.entries.set(employeeId, { session, commits });
-    else this.entries?.delete(employeeId);
+    if (session && this.entries && this.sessionsEnded === sessionsEnded) {
+      this.entries.set(employeeId, { session, commits });
+    } else this.entries?.delete(employeeId);
     return session;
   }
 }
