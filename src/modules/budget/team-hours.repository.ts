@@ -45,10 +45,11 @@ export class TeamHoursRepository {
 
   /**
    * In one pass (GROUPING SETS): lines per team over the range (week null), and lines per
-   * week over all the teams together (teamId null), in week order. For the teamPnl dashboard:
-   * may come from the read replica.
+   * week over all the teams together (teamId null), in week order; `null` for every team,
+   * which reads the summary by week alone (no list of every team's id to match). For the
+   * teamPnl dashboard: may come from the read replica.
    */
-  perTeamAndCombinedWeekly(teamIds: string[], weeks: WeekRange): Promise<HoursLine[]> {
+  perTeamAndCombinedWeekly(teamIds: string[] | null, weeks: WeekRange): Promise<HoursLine[]> {
     return this.query(
       this.reads,
       teamIds,
@@ -60,14 +61,17 @@ export class TeamHoursRepository {
 
   private query(
     db: Db,
-    teamIds: string[],
+    teamIds: string[] | null,
     weeks: WeekRange,
     groupBy: string,
     orderBy: string,
   ): Promise<HoursLine[]> {
-    if (teamIds.length === 0) return Promise.resolve([]);
+    if (teamIds?.length === 0) return Promise.resolve([]);
     const params = new SqlParams();
-    const teams = params.add(teamIds);
+    const teams = teamIds && params.add(teamIds);
+    /** The teams' condition on a team id column; none for every team. */
+    const ofTeams = (column: string): string =>
+      teams ? `${column} = ANY(${teams}::uuid[])` : 'TRUE';
     const from = weeks.from ? params.add(weeks.from) : undefined;
     const to = weeks.to ? params.add(weeks.to) : undefined;
     /** The period's condition on a date column (a week's Monday or a day of work). */
@@ -87,14 +91,14 @@ export class TeamHoursRepository {
                 sum(h.hours) FILTER (WHERE h.status = 'REFUNDED') AS refunded,
                 NULL::bigint AS bought
            FROM team_hours_week h
-          WHERE h.team_id = ANY(${teams}::uuid[]) AND ${within('h.week')}
+          WHERE ${ofTeams('h.team_id')} AND ${within('h.week')}
           GROUP BY 1, 2
          UNION ALL
          SELECT n.buyer_id, ${WEEK_OF_WORK}, NULL, NULL, NULL, NULL, sum(l.hours)
            FROM need n
            JOIN engagement g ON g.need_id = n.id
            JOIN time_log l ON l.engagement_id = g.id
-          WHERE n.buyer_kind = 'TEAM' AND n.buyer_id = ANY(${teams}::uuid[])
+          WHERE n.buyer_kind = 'TEAM' AND ${ofTeams('n.buyer_id')}
             AND l.status IN ('PENDING', 'DISPUTED') AND ${within('l.work_date')}
           GROUP BY 1, 2
        )

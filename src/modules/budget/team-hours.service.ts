@@ -71,8 +71,11 @@ export class TeamHoursService {
     { cacheKeyFn: keyOf },
   );
 
-  /** For a report over many teams, in one pass: each team's totals, and all together by week. */
-  async report(teamIds: string[], weeks: WeekRange): Promise<HoursReport> {
+  /**
+   * For a report over many teams (null: every team), in one pass: each team's totals, and all
+   * together by week.
+   */
+  async report(teamIds: string[] | null, weeks: WeekRange): Promise<HoursReport> {
     const report: HoursReport = { perTeam: new Map(), combinedWeekly: [] };
     for (const line of await this.repository.perTeamAndCombinedWeekly(teamIds, weeks)) {
       if (line.week) report.combinedWeekly.push({ week: line.week, hours: hoursOf(line) });

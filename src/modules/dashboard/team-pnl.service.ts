@@ -30,18 +30,17 @@ export class TeamPnlService {
 
   async report(actor: Actor, period: DateRange | undefined): Promise<TeamPnlReport> {
     const weeks = weeksOf(period);
-    const accounts = await this.repository.teamAccounts(pnlTeamsVisibleTo(actor));
+    const visible = pnlTeamsVisibleTo(actor);
+    const accounts = await this.repository.teamAccounts(visible);
     // Every team's totals and the weekly series in one pass over the weekly flow summary.
     const [flows, hours] = await Promise.all([
       this.flows.report(
         accounts.map((team) => team.accountId),
         weeks,
       ),
-      // The same for their hours by review state, by the week worked.
-      this.hours.report(
-        accounts.map((team) => team.teamId),
-        weeks,
-      ),
+      // The same for their hours by review state, by the week worked (every team's summary
+      // rows by week alone when the reader sees every team).
+      this.hours.report(visible && accounts.map((team) => team.teamId), weeks),
     ]);
     const teams: TeamPnl[] = accounts.map((team) => ({
       ...team,
