@@ -69,6 +69,8 @@ export class DisputeResolver {
     description:
       'An admin who is neither the buyer nor the worker decides a dispute: PAY the hours or REFUND them to the buyer.',
   })
+  // Refused before any lock is taken; the service keeps the "neither side" rule.
+  @AdminOnly()
   resolveDispute(
     @Args('input') input: ResolveDisputeInput,
     @CurrentActor() actor: Actor,
