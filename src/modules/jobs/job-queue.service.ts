@@ -156,13 +156,13 @@ export class JobQueue
   async sendMany<T extends object>(
     name: string,
     data: T[],
-    options: Pick<SendOptions, 'tx'> = {},
+    options: Pick<SendOptions, 'tx'> & { singletonKeyOf?: (item: T) => string } = {},
   ): Promise<void> {
     if (!this.definitions.has(name)) throw new Error(`no job named ${name} is defined`);
     if (data.length === 0) return;
     const boss = await this.whenStarted();
     await boss.insert(
-      data.map((item) => ({ name, data: item })),
+      data.map((item) => ({ name, data: item, singletonKey: options.singletonKeyOf?.(item) })),
       { db: options.tx ? inTransaction(options.tx) : undefined },
     );
   }
