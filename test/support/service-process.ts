@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
@@ -19,13 +20,14 @@ export interface ServiceProcess {
 export async function startServiceProcess(
   env: Record<string, string>,
   nodeOptions: string[] = [],
+  script = MAIN,
 ): Promise<ServiceProcess> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) => !['DATABASE_URL', 'TEST_DATABASE_URL'].includes(name),
     ),
   );
-  const child = spawn(process.execPath, [...nodeOptions, MAIN], {
+  const child = spawn(process.execPath, [...nodeOptions, script], {
     // No Redis unless asked for: rate counters in a shared Redis would mix with other tests'.
     env: { ...inherited, NODE_ENV: 'development', LOG_LEVEL: 'warn', REDIS_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,6 +57,28 @@ export async function startServiceProcess(
       return exited;
     },
   };
+}
+
+/**
+ * Starts the service exactly as `npm start` and `npm run start:prod` do: the command of
+ * package.json's start:prod (the launcher, scripts/start-service.mjs, with its Node options),
+ * on the bundle `npm test` builds.
+ */
+export async function startProdServiceProcess(
+  env: Record<string, string>,
+): Promise<ServiceProcess> {
+  const packageJson = fileURLToPath(new URL('../../package.json', import.meta.url));
+  const { scripts } = JSON.parse(await readFile(packageJson, 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const [node, ...options] = scripts['start:prod'].split(/\s+/);
+  const script = options.pop()!;
+  if (node !== 'node') throw new Error(`start:prod does not run node: ${scripts['start:prod']}`);
+  return startServiceProcess(
+    env,
+    options,
+    fileURLToPath(new URL(`../../${script}`, import.meta.url)),
+  );
 }
 
 /** POSTs one GraphQL operation to a running service process, as a client would. */
