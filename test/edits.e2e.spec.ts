@@ -1,6 +1,7 @@
 import { Factory, type Person } from './support/factories.js';
 import { Ideas } from './support/ideas.js';
 import { expectOk, Market } from './support/market.js';
+import { STATEMENT_COUNT_HEADER } from '../src/common/graphql/statement-count.plugin.js';
 import { codes, startTestApp, type TestApp } from './support/test-app.js';
 import type { TeamEntity } from '../src/modules/team/team.entity.js';
 
@@ -354,6 +355,52 @@ describe('Edits with history', () => {
         metrics { id name target progressPercent revisions(first: 5) { nodes { editor { id } changes { field from to } } } }
       }
     }`;
+
+    it("reads every milestone's revisions in as many statements, however many milestones there are", async () => {
+      const { team: funder, lead: funderLead } = await market.buyer(50_000);
+      const initiativeId = await ideas.initiative(proposer, team, lead, [
+        { lead: funderLead, team: funder, amount: 1_000 },
+      ]);
+      const statements = async () => {
+        const response = await fetch(`${sut.url}/graphql`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${proposer.token}`,
+          },
+          body: JSON.stringify({ query: PLAN, variables: { id: initiativeId } }),
+        });
+        const body = (await response.json()) as { data: any; errors?: unknown };
+        expect(body.errors).toBeUndefined();
+        return {
+          count: Number(response.headers.get(STATEMENT_COUNT_HEADER)),
+          revisions: body.data.initiative.milestones.map((m: any) => m.revisions.nodes.length),
+        };
+      };
+      const addEditedMilestone = async (title: string) => {
+        const added = await sut.gql(
+          `mutation($id: ID!, $title: String!) { addMilestone(input: { initiativeId: $id, title: $title, dueDate: "2027-01-15" }) { milestone { id } } }`,
+          { id: initiativeId, title },
+          proposer.token,
+        );
+        expectOk(added);
+        const milestoneId = added.data!.addMilestone.milestone.id as string;
+        expectOk(
+          await sut.gql(
+            EDIT_MILESTONE,
+            { input: { milestoneId, title: `${title}!` } },
+            proposer.token,
+          ),
+        );
+      };
+      await addEditedMilestone('One');
+      const one = await statements();
+      for (const title of ['Two', 'Three', 'Four']) await addEditedMilestone(title);
+      const four = await statements();
+      expect(one.revisions).toEqual([1]);
+      expect(four.revisions).toEqual([1, 1, 1, 1]);
+      expect(four.count).toBe(one.count);
+    });
 
     it('lets the owner edit them while ACTIVE, keeps each change, and refuses anyone else', async () => {
       const { team: funder, lead: funderLead } = await market.buyer(50_000);

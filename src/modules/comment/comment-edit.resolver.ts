@@ -2,7 +2,8 @@ import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql'
 import { AdminOnly } from '../../common/auth/access.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { ConnectionArgs, toConnection } from '../../common/graphql/connection.js';
-import { CurrentActor } from '../../common/graphql/decorators.js';
+import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
+import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { RevisionConnection } from '../revision/models/revision.models.js';
 import { RevisionService } from '../revision/revision.service.js';
 import { CommentEditService } from './comment-edit.service.js';
@@ -61,6 +62,7 @@ export class CommentEditResolver {
   async revisions(
     @Parent() comment: Comment,
     @Args() args: ConnectionArgs,
+    @Loaders() loaders: RequestLoaders,
     @CurrentActor() actor: Actor,
   ): Promise<RevisionConnection> {
     if (!showsBody(actor, comment))
@@ -70,6 +72,6 @@ export class CommentEditResolver {
         () => [],
         async () => 0,
       );
-    return this.revisionService.page('Comment', comment.id, args.first, args.after);
+    return this.revisionService.page(loaders, 'Comment', comment.id, args);
   }
 }

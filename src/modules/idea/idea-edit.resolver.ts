@@ -1,7 +1,8 @@
 import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
 import { ConnectionArgs } from '../../common/graphql/connection.js';
-import { CurrentActor } from '../../common/graphql/decorators.js';
+import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
+import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { RevisionConnection } from '../revision/models/revision.models.js';
 import { RevisionService } from '../revision/revision.service.js';
 import { EditIdeaInput } from './dto/idea.inputs.js';
@@ -28,7 +29,11 @@ export class IdeaEditResolver {
   }
 
   @ResolveField(() => RevisionConnection, { description: 'Its edits, newest first.' })
-  revisions(@Parent() idea: Idea, @Args() args: ConnectionArgs): Promise<RevisionConnection> {
-    return this.revisionService.page('Idea', idea.id, args.first, args.after);
+  revisions(
+    @Parent() idea: Idea,
+    @Args() args: ConnectionArgs,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<RevisionConnection> {
+    return this.revisionService.page(loaders, 'Idea', idea.id, args);
   }
 }

@@ -1,7 +1,8 @@
 import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../../common/auth/actor.js';
 import { ConnectionArgs } from '../../common/graphql/connection.js';
-import { CurrentActor } from '../../common/graphql/decorators.js';
+import { CurrentActor, Loaders } from '../../common/graphql/decorators.js';
+import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import { RevisionConnection } from '../revision/models/revision.models.js';
 import { RevisionService } from '../revision/revision.service.js';
 import { EditOutcomeMetricInput } from './dto/initiative.inputs.js';
@@ -31,7 +32,8 @@ export class MetricEditResolver {
   revisions(
     @Parent() metric: OutcomeMetric,
     @Args() args: ConnectionArgs,
+    @Loaders() loaders: RequestLoaders,
   ): Promise<RevisionConnection> {
-    return this.revisionService.page('OutcomeMetric', metric.id, args.first, args.after);
+    return this.revisionService.page(loaders, 'OutcomeMetric', metric.id, args);
   }
 }

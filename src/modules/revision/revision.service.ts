@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { ConnectionResult } from '../../common/graphql/connection.js';
+import {
+  toConnection,
+  type ConnectionArgs,
+  type ConnectionResult,
+} from '../../common/graphql/connection.js';
+import type { RequestLoaders } from '../../common/graphql/request-loaders.js';
 import type { Db } from '../../database/sql.js';
 import type { Changes, FieldValue, Revision } from './models/revision.models.js';
 import { RevisionRepository } from './revision.repository.js';
@@ -49,13 +54,21 @@ export class RevisionService {
     await this.revisions.insert(tx, { subjectType, subjectId, editorId, changes });
   }
 
-  /** The subject's revisions, newest first. */
-  page(
+  /** The subject's revisions, newest first; pages and counts batched across the request. */
+  async page(
+    loaders: RequestLoaders,
     subjectType: RevisedSubject,
     subjectId: string,
-    first: number,
-    after?: string,
+    args: ConnectionArgs,
   ): Promise<ConnectionResult<Revision>> {
-    return this.revisions.page(subjectType, subjectId, first, after);
+    const page = await loaders
+      .get(this.revisions.page)
+      .load({ subjectType, subjectId, first: args.first, after: args.after });
+    return toConnection(
+      page,
+      args.first,
+      (revision) => [revision.seq],
+      () => loaders.get(this.revisions.count).load(`${subjectType}:${subjectId}`),
+    );
   }
 }
