@@ -1,8 +1,9 @@
 import { STATEMENT_COUNT_HEADER } from '../src/common/graphql/statement-count.plugin.js';
 import type { TeamEntity } from '../src/modules/team/team.entity.js';
+import { randomUUID } from 'node:crypto';
 import { Factory, type Person } from './support/factories.js';
 import { Ideas } from './support/ideas.js';
-import { expectOk, Market } from './support/market.js';
+import { expectOk, Market, mondayOf } from './support/market.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const NESTED_NEEDS = `query($team: ID!, $first: Int!) {
@@ -151,5 +152,66 @@ describe('SQL statements per request (no N+1)', () => {
     expect(data.initiative.metrics.map((m: any) => m.latest?.value ?? null)).toEqual([2, 2, null]);
     expect(typeof data.initiative.metrics[0].latest.at).toBe('string');
     expect(statements).toBeLessThanOrEqual(3);
+  });
+  /**
+   * The bench's write mix (bench/write-mix.ts), its documents and idempotency keys: the round
+   * trips each mutation holds a pooled connection for are what limit its throughput
+   * (bench/RESULTS.md), so a change that adds one shows here.
+   */
+  it("costs the write mix's mutations their known statements", async () => {
+    const send = async (query: string, input: Record<string, unknown>, token: string) => {
+      const response = await fetch(`${sut.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables: { input } }),
+      });
+      const body = (await response.json()) as { data: any; errors?: unknown };
+      expect(body.errors).toBeUndefined();
+      return { data: body.data, statements: Number(response.headers.get(STATEMENT_COUNT_HEADER)) };
+    };
+    const market = new Market(sut, factory);
+    const needId = await market.postNeed(lead, team, { hoursPerWeek: 4, weeks: 1, ratePerHour: 1 });
+    const worker = await factory.person();
+    const ideaId = await new Ideas(sut).submitted(worker, team, 500);
+    const statements: Record<string, number> = {};
+    const bid = await send(
+      `mutation($input: PlaceBidInput!) { placeBid(input: $input) { bid { id } } }`,
+      { needId, hoursPerWeek: 1, ratePerHour: 1 },
+      worker.token,
+    );
+    statements.placeBid = bid.statements;
+    const accepted = await send(
+      `mutation($input: AcceptBidInput!) { acceptBid(input: $input) { engagement { id } } }`,
+      { bidId: bid.data.placeBid.bid.id, idempotencyKey: randomUUID() },
+      lead.token,
+    );
+    statements.acceptBid = accepted.statements;
+    const logged = await send(
+      `mutation($input: LogTimeInput!) { logTime(input: $input) { timeLog { hours } engagement { timesheets { id weekStart } } } }`,
+      { engagementId: accepted.data.acceptBid.engagement.id, date: market.today(), hours: 1 },
+      worker.token,
+    );
+    statements.logTime = logged.statements;
+    const [week] = logged.data.logTime.engagement.timesheets;
+    expect(week.weekStart).toBe(mondayOf(market.today()));
+    const approved = await send(
+      `mutation($input: ApproveTimesheetInput!) { approveTimesheet(input: $input) { timesheet { id } } }`,
+      { timesheetId: week.id, idempotencyKey: randomUUID() },
+      lead.token,
+    );
+    statements.approveTimesheet = approved.statements;
+    const pledged = await send(
+      `mutation($input: PledgeToIdeaInput!) { pledgeToIdea(input: $input) { pledge { amount } } }`,
+      { ideaId, teamId: team.id, amount: 1, idempotencyKey: randomUUID() },
+      lead.token,
+    );
+    statements.pledgeToIdea = pledged.statements;
+    expect(statements).toEqual({
+      placeBid: 10,
+      acceptBid: 14,
+      logTime: 12,
+      approveTimesheet: 13,
+      pledgeToIdea: 13,
+    });
   });
 });

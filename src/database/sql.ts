@@ -42,3 +42,51 @@ export async function firstRow<T>(
 export function modifiedRows<T>(db: Db, sql: string, params: unknown[]): Promise<T[]> {
   return rows<T>(db, sql, params);
 }
+
+/** Splits a column list at its top-level commas (not those inside parentheses or quotes). */
+function splitColumns(columns: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i];
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      items.push(columns.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  items.push(columns.slice(start).trim());
+  return items;
+}
+
+/**
+ * A repository's column list (`n.id, n.hours_per_week AS "hoursPerWeek", to_char(…) AS "x"`)
+ * with every output name prefixed (`"need.id"`), so that one statement can return the columns
+ * of several rows it joins (and locks) side by side; `unprefixed` takes one row back out.
+ */
+export function prefixedColumns(columns: string, prefix: string): string {
+  return splitColumns(columns)
+    .map((item) => {
+      const aliased = /^([\s\S]*)\s+AS\s+"([^"]+)"$/i.exec(item);
+      if (aliased) return `${aliased[1]} AS "${prefix}${aliased[2]}"`;
+      const bare = /^\w+\.(\w+)$/.exec(item);
+      if (!bare) throw new Error(`prefixedColumns: cannot name the column ${item}`);
+      return `${item} AS "${prefix}${bare[1]}"`;
+    })
+    .join(', ');
+}
+
+/** The columns of `row` that `prefixedColumns(…, prefix)` named, without their prefix. */
+export function unprefixed<T>(row: Record<string, unknown>, prefix: string): T {
+  const picked: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith(prefix)) picked[key.slice(prefix.length)] = value;
+  }
+  return picked as T;
+}

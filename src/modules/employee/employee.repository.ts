@@ -187,16 +187,6 @@ export class EmployeeRepository {
     return row.count;
   }
 
-  /** The team an employee's pay goes to; undefined if there is no such employee. */
-  async homeTeamIdOf(db: Db, id: string): Promise<string | undefined> {
-    const row = await firstRow<{ teamId: string }>(
-      db,
-      `SELECT home_team_id AS "teamId" FROM employee WHERE id = $1`,
-      [id],
-    );
-    return row?.teamId;
-  }
-
   /** For password checks only (sign-in, a password change): where the hash is read. */
   findCredentials(email: string, db: Db = this.dataSource): Promise<Credentials | undefined> {
     return firstRow<Credentials>(db, `SELECT ${CREDENTIALS} FROM employee WHERE email = $1`, [

@@ -201,13 +201,6 @@ export class EmployeeService {
     return this.employees.countHomedIn(db, teamId);
   }
 
-  /** The team an employee's pay goes to. */
-  async homeTeamIdOf(db: Db, employeeId: string): Promise<string> {
-    const teamId = await this.employees.homeTeamIdOf(db, employeeId);
-    if (!teamId) throw notFound('Employee');
-    return teamId;
-  }
-
   /** Of the skills named (normalized names), those the employee holds: name → skill id. */
   heldSkillIds(db: Db, employeeId: string, names: string[]): Promise<Map<string, string>> {
     return this.employeeSkills.heldSkillIds(db, employeeId, names);

@@ -34,8 +34,9 @@ export interface KindBalance {
 export const accountOwnerKey = (kind: AccountKind, ownerId: string): string => `${kind}:${ownerId}`;
 
 /**
- * The `account` table. Balances change only through `moveCredits`, in one statement that
- * locks both rows in id order; the account_balance_non_negative CHECK refuses an overdraft.
+ * The `account` table. Balances change only through TransferRepository.record, in the
+ * statement that records the transfer: it locks both rows in id order, and the
+ * account_balance_non_negative CHECK refuses an overdraft.
  */
 @Injectable()
 export class AccountRepository {
@@ -92,31 +93,6 @@ export class AccountRepository {
       [kind, ownerId],
     );
     return row && toAccount(row);
-  }
-
-  /**
-   * Moves `amount` from one account to the other in one statement, both rows locked in id
-   * order (no deadlock between opposite movements). Returns how many accounts it found (2
-   * when both exist); the CHECK constraint refuses an overdraft.
-   */
-  async moveCredits(
-    tx: Db,
-    fromAccountId: string,
-    toAccountId: string,
-    amount: number,
-  ): Promise<number> {
-    const updated = await rows<{ id: string }>(
-      tx,
-      `WITH locked AS (
-         SELECT id FROM account WHERE id IN ($1, $2) ORDER BY id FOR UPDATE
-       )
-       UPDATE account a
-          SET balance = a.balance + CASE WHEN a.id = $1 THEN -$3::bigint ELSE $3::bigint END
-         FROM locked WHERE a.id = locked.id
-       RETURNING a.id`,
-      [fromAccountId, toAccountId, amount],
-    );
-    return updated.length;
   }
 
   /** Accounts by kind (in its name's order), then oldest first. */

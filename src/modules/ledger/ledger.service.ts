@@ -87,19 +87,14 @@ export class LedgerService {
   }
 
   async transfer(tx: Db, command: TransferCommand): Promise<Transfer> {
+    let transfer: Transfer | undefined;
     try {
-      const moved = await this.accounts.moveCredits(
-        tx,
-        command.fromAccountId,
-        command.toAccountId,
-        command.amount,
-      );
-      if (moved !== 2) throw notFound('account');
+      transfer = await this.transfers.record(tx, command);
     } catch (error) {
       if (isConstraintViolation(error, 'account_balance_non_negative')) throw insufficientFunds();
       throw error;
     }
-    const transfer = await this.transfers.insert(tx, command);
+    if (!transfer) throw notFound('account');
     // Counted once committed: a transfer rolled back (and retried) is not one.
     const counted = (): void => this.transfersMade.inc({ kind: command.kind });
     if (tx instanceof Tx) tx.afterCommit(counted);

@@ -50,15 +50,25 @@ export class TransferRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records a transfer whose balances have moved; the weekly flow summary (account_flow) is
-   * kept in the same statement.
+   * Moves `amount` between the two accounts and records the transfer, in one statement: both
+   * account rows are locked in id order first (no deadlock between opposite movements), the
+   * account_balance_non_negative CHECK refuses an overdraft, and the weekly flow summary
+   * (account_flow) is kept. Undefined, with nothing changed, unless both accounts exist.
    */
-  async insert(tx: Db, transfer: NewTransfer): Promise<Transfer> {
-    const [inserted] = await rows<TransferRow>(
+  async record(tx: Db, transfer: NewTransfer): Promise<Transfer | undefined> {
+    const [row] = await rows<TransferRow>(
       tx,
-      `WITH inserted AS (
+      `WITH locked AS (
+         SELECT id FROM account WHERE id IN ($1, $2) ORDER BY id FOR UPDATE
+       ), moved AS (
+         UPDATE account a
+            SET balance = a.balance + CASE WHEN a.id = $1 THEN -$3::bigint ELSE $3::bigint END
+           FROM locked WHERE a.id = locked.id
+         RETURNING a.id
+       ), inserted AS (
          INSERT INTO transfer (from_account_id, to_account_id, amount, kind, idempotency_key, memo)
-         VALUES ($1, $2, $3, $4, $5, $6)
+         SELECT $1::uuid, $2::uuid, $3::bigint, $4::transfer_kind, $5::text, $6::text
+          WHERE (SELECT count(*) FROM moved) = 2
          RETURNING ${TRANSFER_COLUMNS}
        ), flow AS (
          INSERT INTO account_flow (account_id, week, kind, amount_in, amount_out)
@@ -80,7 +90,7 @@ export class TransferRepository {
         transfer.memo ?? null,
       ],
     );
-    return toTransfer(inserted);
+    return row && toTransfer(row);
   }
 
   async findById(id: string, db: Db = this.dataSource): Promise<Transfer | undefined> {

@@ -11,13 +11,13 @@ import type { BidStatus } from './market.enums.js';
 import type { Bid } from './models/market.models.js';
 
 /** Bid columns over `bid b JOIN need n`: the cost uses the need's weeks. */
-const BID_COLUMNS = `b.id, b.seq, b.need_id AS "needId", b.bidder_id AS "bidderId",
+export const BID_COLUMNS = `b.id, b.seq, b.need_id AS "needId", b.bidder_id AS "bidderId",
   b.hours_per_week AS "hoursPerWeek", b.rate_per_hour AS "ratePerHour", b.message, b.status,
   b.decision_note AS "decisionNote", b.created_at AS "createdAt", b.decided_at AS "decidedAt",
   (b.hours_per_week::bigint * n.weeks * b.rate_per_hour) AS "totalCost"`;
 
-type BidRow = Omit<Bid, 'seq' | 'totalCost'> & { seq: string; totalCost: string };
-const toBid = (row: BidRow): Bid => ({
+export type BidRow = Omit<Bid, 'seq' | 'totalCost'> & { seq: string; totalCost: string };
+export const toBid = (row: BidRow): Bid => ({
   ...row,
   seq: Number(row.seq),
   totalCost: Number(row.totalCost),
@@ -77,16 +77,6 @@ export class BidRepository {
       bidId,
       skillIds,
     ]);
-  }
-
-  /** The id of the bid's need (unlocked: the need is locked first, then the bid). */
-  async needIdOf(tx: Db, bidId: string): Promise<string | undefined> {
-    const row = await firstRow<{ needId: string }>(
-      tx,
-      `SELECT need_id AS "needId" FROM bid WHERE id = $1`,
-      [bidId],
-    );
-    return row?.needId;
   }
 
   /** The bid, locked FOR UPDATE (its need is not locked by this). */

@@ -37,6 +37,7 @@ import {
 import { BidStatus, BuyerKind, NeedStatus } from './market.enums.js';
 import type { Bid, Engagement, Need } from './models/market.models.js';
 import { NeedRepository } from './need.repository.js';
+import { WorkLockRepository } from './work-lock.repository.js';
 import { weekStartOf } from './timesheet-calendar.js';
 
 export type { BidsPage } from './bid.repository.js';
@@ -60,6 +61,7 @@ export class BidService {
   constructor(
     private readonly bids: BidRepository,
     private readonly needs: NeedRepository,
+    private readonly workLocks: WorkLockRepository,
     private readonly engagements: EngagementRepository,
     private readonly ledger: LedgerService,
     private readonly capacity: CapacityService,
@@ -158,6 +160,7 @@ export class BidService {
 
   /** The ids of the bidder's own skills named in the bid; a skill they do not have is bad input. */
   private async ownSkills(db: Db, employeeId: string, names: string[]): Promise<string[]> {
+    if (names.length === 0) return [];
     const normalized = names.map(normalizeSkillName);
     const held = await this.employees.heldSkillIds(db, employeeId, normalized);
     const ids = new Set<string>();
@@ -189,8 +192,7 @@ export class BidService {
 
   async reject(input: RejectBidInput, actor: Actor): Promise<Bid> {
     return this.unitOfWork.run({ actor }, async (tx) => {
-      const need = await this.needs.lock(tx, await this.needIdOf(tx, input.bidId), 'SHARE');
-      const bid = await this.lockBid(tx, input.bidId);
+      const { need, bid } = await this.workLocks.bid(tx, input.bidId, 'SHARE');
       if (!actsForBuyer(actor, need))
         throw forbidden('Only a lead of the buying team can reject bids');
       if (bid.status !== BidStatus.PENDING)
@@ -245,8 +247,7 @@ export class BidService {
 
   private async acceptNow(tx: Tx, input: AcceptBidInput, actor: Actor): Promise<AcceptBidResult> {
     // Lock order everywhere: need, then bid, then employee, then accounts (by id).
-    const need = await this.needs.lock(tx, await this.needIdOf(tx, input.bidId), 'UPDATE');
-    const bid = await this.lockBid(tx, input.bidId);
+    const { need, bid } = await this.workLocks.bid(tx, input.bidId, 'UPDATE');
     if (!mayAcceptBid(actor, need, bid))
       throw forbidden('Only a lead of the buying team can accept bids, and never their own');
     if (bid.status !== BidStatus.PENDING)
@@ -316,12 +317,6 @@ export class BidService {
       },
     });
     return { bid: acceptedBid, engagement, need: updatedNeed, transfer };
-  }
-
-  private async needIdOf(tx: Db, bidId: string): Promise<string> {
-    const needId = await this.bids.needIdOf(tx, bidId);
-    if (!needId) throw notFound('Bid', 'bidId');
-    return needId;
   }
 
   private async lockBid(tx: Db, bidId: string): Promise<Bid> {

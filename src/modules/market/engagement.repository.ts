@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
-import { notFound } from '../../common/errors/domain-error.js';
 import type { ConnectionResult } from '../../common/graphql/connection.js';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { keysetPage, SqlParams } from '../../database/keyset.js';
@@ -12,13 +11,13 @@ import type { EngagementStatus } from './market.enums.js';
 import type { Engagement } from './models/market.models.js';
 
 /** Engagement columns over `engagement g`. */
-const ENGAGEMENT_COLUMNS = `g.id, g.seq, g.bid_id AS "bidId", g.need_id AS "needId", g.employee_id AS "employeeId",
+export const ENGAGEMENT_COLUMNS = `g.id, g.seq, g.bid_id AS "bidId", g.need_id AS "needId", g.employee_id AS "employeeId",
   g.hours_per_week AS "hoursPerWeek", g.weeks, g.rate_per_hour AS "ratePerHour", g.total_hours AS "totalHours",
   g.logged_hours AS "loggedHours", g.status, g.created_at AS "startedAt", g.finished_at AS "finishedAt",
   to_char(g.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(g.starts_on + 7 * g.weeks - 1, 'YYYY-MM-DD') AS "endsOn"`;
 
-type EngagementRow = Omit<Engagement, 'seq'> & { seq: string | number };
-const toEngagement = (row: EngagementRow): Engagement => ({ ...row, seq: Number(row.seq) });
+export type EngagementRow = Omit<Engagement, 'seq'> & { seq: string | number };
+export const toEngagement = (row: EngagementRow): Engagement => ({ ...row, seq: Number(row.seq) });
 
 /** What an accepted bid's engagement is made of. */
 export interface NewEngagement {
@@ -90,17 +89,6 @@ export class EngagementRepository {
       [id, hours],
     );
     return row && toEngagement(row);
-  }
-
-  /** The engagement, row-locked for the rest of the transaction; NOT_FOUND on `field`. */
-  async lock(tx: Db, id: string, field = 'engagementId'): Promise<Engagement> {
-    const row = await firstRow<EngagementRow>(
-      tx,
-      `SELECT ${ENGAGEMENT_COLUMNS} FROM engagement g WHERE g.id = $1 FOR UPDATE`,
-      [id],
-    );
-    if (!row) throw notFound('Engagement', field);
-    return toEngagement(row);
   }
 
   /**

@@ -15,13 +15,12 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { Db } from '../../database/sql.js';
 import { CapacityService } from '../employee/capacity.service.js';
-import { EmployeeService } from '../employee/employee.service.js';
 import type { LogTimeInput } from './dto/market-actions.input.js';
 import { EngagementRepository } from './engagement.repository.js';
 import { mayLogTime } from './market-policy.js';
 import { EngagementStatus } from './market.enums.js';
 import type { Engagement, TimeLog } from './models/market.models.js';
-import { NeedRepository } from './need.repository.js';
+import { WorkLockRepository } from './work-lock.repository.js';
 import { DisputeRepository } from './dispute.repository.js';
 import type { Timesheet } from './models/timesheet.models.js';
 import { TimeLogRepository } from './time-log.repository.js';
@@ -44,11 +43,10 @@ export class EngagementService {
   constructor(
     private readonly engagements: EngagementRepository,
     private readonly timeLogs: TimeLogRepository,
-    private readonly needs: NeedRepository,
+    private readonly workLocks: WorkLockRepository,
     private readonly timesheets: TimesheetRepository,
     private readonly disputes: DisputeRepository,
     private readonly capacity: CapacityService,
-    private readonly employees: EmployeeService,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -106,10 +104,12 @@ export class EngagementService {
   }
 
   private async logNow(tx: Tx, input: LogTimeInput, actor: Actor): Promise<LogTimeResult> {
-    const { needId } = await this.findById(input.engagementId, 'engagementId', tx);
-    // Lock order: need (SHARE: closing it waits for hours being logged), then engagement.
-    await this.needs.lock(tx, needId, 'SHARE');
-    const current = await this.engagements.lock(tx, input.engagementId);
+    // The need SHARE (closing it waits for hours being logged), then the engagement.
+    const { engagement: current } = await this.workLocks.engagement(
+      tx,
+      input.engagementId,
+      'engagementId',
+    );
     if (!mayLogTime(actor, current))
       throw forbidden('Only the engaged employee can log time on it');
     if (current.status !== EngagementStatus.ACTIVE)
@@ -161,7 +161,7 @@ export class EngagementService {
       hours: input.hours,
       date: input.date,
       note: input.note,
-      payeeTeamId: await this.employees.homeTeamIdOf(tx, actor.id),
+      workerId: actor.id,
     });
     if (engagement.status === EngagementStatus.COMPLETED) {
       await this.capacity.release(tx, actor.id, engagement.hoursPerWeek);

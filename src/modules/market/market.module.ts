@@ -11,6 +11,7 @@ import { TeamModule } from '../team/team.module.js';
 import { InitiativeModule } from '../initiative/initiative.module.js';
 import { InitiativeEndingHooks } from '../initiative/initiative-ending.js';
 import { BidSkillEntity } from './bid-skill.entity.js';
+import { BuyerKind } from './market.enums.js';
 import { BidEntity } from './bid.entity.js';
 import { BidRepository } from './bid.repository.js';
 import { BidResolver } from './bid.resolver.js';
@@ -41,6 +42,7 @@ import { DisputeResolver } from './dispute.resolver.js';
 import { DisputeService } from './dispute.service.js';
 import { TimeLogEntity } from './time-log.entity.js';
 import { TimesheetSettlement } from './timesheet-settlement.js';
+import { WorkLockRepository } from './work-lock.repository.js';
 import { TimesheetRepository } from './timesheet.repository.js';
 import { TimesheetResolver } from './timesheet.resolver.js';
 import { TimesheetService } from './timesheet.service.js';
@@ -85,6 +87,7 @@ import { TimeLogRepository } from './time-log.repository.js';
     BidService,
     EngagementService,
     TimesheetSettlement,
+    WorkLockRepository,
     TimesheetService,
     DisputeService,
     LeaverMarketService,
@@ -112,8 +115,8 @@ export class MarketModule implements OnModuleInit {
 
   /** An initiative that ends closes its needs first, so their escrow is refunded with its budget. */
   onModuleInit(): void {
-    this.endingHooks.register((tx, initiative) =>
-      this.needs.closeNeedsOfInitiative(tx, initiative.id),
-    );
+    this.endingHooks.register(async (tx, initiative) => {
+      await this.needs.closeNeedsOf(tx, BuyerKind.INITIATIVE, initiative.id);
+    });
   }
 }

@@ -12,7 +12,7 @@ import { BuyerKind } from './market.enums.js';
 import type { Need, RequiredSkill } from './models/market.models.js';
 
 /** Need columns over `need n`. */
-const NEED_COLUMNS = `n.id, n.seq, n.buyer_kind AS "buyerKind", n.buyer_id AS "buyerId",
+export const NEED_COLUMNS = `n.id, n.seq, n.buyer_kind AS "buyerKind", n.buyer_id AS "buyerId",
   n.buyer_account_id AS "buyerAccountId", n.escrow_account_id AS "escrowAccountId",
   n.posted_by_id AS "postedById", n.title, n.description, n.hours_per_week AS "hoursPerWeek", n.weeks,
   n.rate_per_hour AS "ratePerHour", n.accepted_hours_per_week AS "acceptedHoursPerWeek", n.status,
@@ -21,8 +21,11 @@ const NEED_COLUMNS = `n.id, n.seq, n.buyer_kind AS "buyerKind", n.buyer_id AS "b
 /** The same expression as the need_search_idx index, so full-text search can use it. */
 const SEARCH_DOCUMENT = `to_tsvector('english', n.title || ' ' || n.description)`;
 
-type NeedRow = Omit<Need, 'seq'> & { seq: string | number };
-const toNeed = (row: NeedRow): Need => ({ ...row, seq: Number(row.seq) });
+/** A row lock's strength: SHARE while the need must not change, UPDATE when it changes. */
+export type LockMode = 'SHARE' | 'UPDATE';
+
+export type NeedRow = Omit<Need, 'seq'> & { seq: string | number };
+export const toNeed = (row: NeedRow): Need => ({ ...row, seq: Number(row.seq) });
 
 /** What a new need is made of (its id is chosen first: its escrow account is owned by it). */
 export interface NewNeed {
@@ -89,9 +92,10 @@ export class NeedRepository {
 
   /**
    * The need, row-locked for the rest of the transaction (SHARE: it must not change; UPDATE:
-   * we change it). NOT_FOUND on `field` if there is none.
+   * we change it). NOT_FOUND on `field` if there is none. (WorkLockRepository locks a need
+   * together with the rows of it that a change works on.)
    */
-  async lock(tx: Db, needId: string, mode: 'SHARE' | 'UPDATE', field = 'needId'): Promise<Need> {
+  async lock(tx: Db, needId: string, mode: LockMode, field = 'needId'): Promise<Need> {
     const row = await firstRow<NeedRow>(
       tx,
       `SELECT ${NEED_COLUMNS} FROM need n WHERE n.id = $1 FOR ${mode}`,
@@ -127,26 +131,14 @@ export class NeedRepository {
     return toNeed(row);
   }
 
-  /** An initiative's OPEN and FILLED needs, locked FOR UPDATE in id order. */
-  /** The team's OPEN and FILLED needs, locked FOR UPDATE (in id order). */
-  async lockLiveOfTeam(tx: Db, teamId: string): Promise<Need[]> {
+  /** The OPEN and FILLED needs a team or an initiative buys for, locked FOR UPDATE in id order. */
+  async lockLiveOf(tx: Db, buyerKind: BuyerKind, buyerId: string): Promise<Need[]> {
     const found = await rows<NeedRow>(
       tx,
       `SELECT ${NEED_COLUMNS} FROM need n
-        WHERE n.buyer_kind = 'TEAM' AND n.buyer_id = $1 AND n.status IN ('OPEN', 'FILLED')
+        WHERE n.buyer_kind = $1 AND n.buyer_id = $2 AND n.status IN ('OPEN', 'FILLED')
         ORDER BY n.id FOR UPDATE`,
-      [teamId],
-    );
-    return found.map(toNeed);
-  }
-
-  async lockLiveOfInitiative(tx: Db, initiativeId: string): Promise<Need[]> {
-    const found = await rows<NeedRow>(
-      tx,
-      `SELECT ${NEED_COLUMNS} FROM need n
-        WHERE n.buyer_kind = 'INITIATIVE' AND n.buyer_id = $1 AND n.status IN ('OPEN', 'FILLED')
-        ORDER BY n.id FOR UPDATE`,
-      [initiativeId],
+      [buyerKind, buyerId],
     );
     return found.map(toNeed);
   }

@@ -238,22 +238,13 @@ export class NeedService {
   }
 
   /**
-   * When an initiative ends: its open needs close and their escrow returns to its account. Runs
-   * in the initiative's unit of work, so the events are its actor's.
+   * When a team is archived or an initiative ends: the live (OPEN or FILLED) needs it buys for
+   * close as by closeNeed, their escrow returning to its account. Runs in the caller's unit of
+   * work, so the events are its actor's; returns what closed.
    */
-  async closeNeedsOfInitiative(tx: Tx, initiativeId: string): Promise<void> {
-    for (const need of await this.needs.lockLiveOfInitiative(tx, initiativeId)) {
-      await this.closeLocked(tx, need);
-    }
-  }
-
-  /**
-   * When a team is archived: its live (OPEN or FILLED) needs close as by closeNeed, their escrow
-   * returning to the team's account. Runs in the archiving unit of work; returns what closed.
-   */
-  async closeNeedsOfTeam(tx: Tx, teamId: string): Promise<CloseNeedResult[]> {
+  async closeNeedsOf(tx: Tx, buyerKind: BuyerKind, buyerId: string): Promise<CloseNeedResult[]> {
     const closed: CloseNeedResult[] = [];
-    for (const need of await this.needs.lockLiveOfTeam(tx, teamId)) {
+    for (const need of await this.needs.lockLiveOf(tx, buyerKind, buyerId)) {
       closed.push(await this.closeLocked(tx, need));
     }
     return closed;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { notFound } from '../../common/errors/domain-error.js';
 import { DataSource } from 'typeorm';
 import { BatchLoader, byKey, groupedByKey } from '../../common/graphql/request-loaders.js';
 import { cursorCondition, SqlParams } from '../../database/keyset.js';
@@ -33,9 +34,15 @@ export interface NewTimeLog {
   hours: number;
   date: string;
   note: string;
-  /** The worker's home team now: who will be paid for these hours. */
-  payeeTeamId: string;
+  /** Who logs them: their home team now is who will be paid for these hours. */
+  workerId: string;
 }
+
+/** An unsettled log's columns over TIME_LOG_FROM and the payee team's account `a`. */
+const UNSETTLED_COLUMNS = `l.id, l.hours, l.hours * g.rate_per_hour AS amount,
+  l.payee_team_id AS "payeeTeamId", a.id AS "payeeAccountId"`;
+const UNSETTLED_FROM = `${TIME_LOG_FROM}
+  LEFT JOIN account a ON a.kind = 'TEAM' AND a.owner_id = l.payee_team_id`;
 
 /** Logged hours being settled: what they are worth and to whom. */
 export interface UnsettledLog {
@@ -43,6 +50,8 @@ export interface UnsettledLog {
   hours: number;
   amount: number;
   payeeTeamId: string;
+  /** The payee team's account, which a payment goes to (null: none, which settling refuses). */
+  payeeAccountId: string | null;
 }
 
 /** The `time_log` table. */
@@ -55,11 +64,14 @@ export class TimeLogRepository {
       tx,
       `WITH l AS (
          INSERT INTO time_log (engagement_id, timesheet_id, hours, work_date, note, payee_team_id)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *
+         SELECT $1::uuid, $2::uuid, $3::int, $4::date, $5::text, e.home_team_id
+           FROM employee e WHERE e.id = $6
+         RETURNING *
        )
        SELECT ${TIME_LOG_COLUMNS} FROM l JOIN engagement g ON g.id = l.engagement_id`,
-      [log.engagementId, log.timesheetId, log.hours, log.date, log.note, log.payeeTeamId],
+      [log.engagementId, log.timesheetId, log.hours, log.date, log.note, log.workerId],
     );
+    if (!row) throw notFound('Employee');
     return toTimeLog(row);
   }
 
@@ -76,8 +88,7 @@ export class TimeLogRepository {
   ): Promise<UnsettledLog[]> {
     return rows<UnsettledLog>(
       tx,
-      `SELECT l.id, l.hours, l.hours * g.rate_per_hour AS amount, l.payee_team_id AS "payeeTeamId"
-         FROM ${TIME_LOG_FROM}
+      `SELECT ${UNSETTLED_COLUMNS} FROM ${UNSETTLED_FROM}
         WHERE l.timesheet_id = $1 AND l.status = $2 AND ($3::uuid[] IS NULL OR l.id = ANY($3))
         ORDER BY l.seq FOR UPDATE OF l`,
       [timesheetId, status, ids ?? null],
@@ -88,8 +99,7 @@ export class TimeLogRepository {
   lockDisputed(tx: Db, disputeId: string): Promise<UnsettledLog[]> {
     return rows<UnsettledLog>(
       tx,
-      `SELECT l.id, l.hours, l.hours * g.rate_per_hour AS amount, l.payee_team_id AS "payeeTeamId"
-         FROM ${TIME_LOG_FROM}
+      `SELECT ${UNSETTLED_COLUMNS} FROM ${UNSETTLED_FROM}
         WHERE l.dispute_id = $1 AND l.status = 'DISPUTED' ORDER BY l.seq FOR UPDATE OF l`,
       [disputeId],
     );

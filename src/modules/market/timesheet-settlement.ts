@@ -1,21 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { notFound } from '../../common/errors/domain-error.js';
 import type { Tx } from '../../common/unit-of-work/unit-of-work.js';
 import { InitiativeService } from '../initiative/initiative.service.js';
 import { AccountKind, TransferKind } from '../ledger/ledger.enums.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import type { Transfer } from '../ledger/models/ledger.models.js';
-import { EngagementRepository } from './engagement.repository.js';
 import { BuyerKind, TimeLogStatus } from './market.enums.js';
-import type { Engagement, Need } from './models/market.models.js';
-import { NeedRepository } from './need.repository.js';
+import type { Need } from './models/market.models.js';
 import { TimeLogRepository, type UnsettledLog } from './time-log.repository.js';
+import { WorkLockRepository, type LockedWork } from './work-lock.repository.js';
 
-/** A need and one of its engagements, locked for a review (need SHARE, engagement UPDATE). */
-export interface LockedWork {
-  need: Need;
-  engagement: Engagement;
-}
+export type { LockedWork };
 
 export const hoursOf = (logs: readonly UnsettledLog[]): number =>
   logs.reduce((n, l) => n + l.hours, 0);
@@ -31,8 +25,7 @@ export const valueOf = (logs: readonly UnsettledLog[]): number =>
 @Injectable()
 export class TimesheetSettlement {
   constructor(
-    private readonly needs: NeedRepository,
-    private readonly engagements: EngagementRepository,
+    private readonly workLocks: WorkLockRepository,
     private readonly timeLogs: TimeLogRepository,
     private readonly ledger: LedgerService,
     private readonly initiatives: InitiativeService,
@@ -43,11 +36,7 @@ export class TimesheetSettlement {
    * engagement (reviews, disputes and logging of one engagement take turns).
    */
   async lockWork(tx: Tx, engagementId: string, field: string): Promise<LockedWork> {
-    const unlocked = await this.engagements.findById(engagementId, tx);
-    if (!unlocked) throw notFound('Engagement', field);
-    const need = await this.needs.lock(tx, unlocked.needId, 'SHARE', field);
-    const engagement = await this.engagements.lock(tx, engagementId, field);
-    return { need, engagement };
+    return this.workLocks.engagement(tx, engagementId, field);
   }
 
   /** Pays locked logs from the need's escrow to their payees; the transfers made. */
@@ -59,7 +48,9 @@ export class TimesheetSettlement {
     for (const [payeeTeamId, paid] of byPayee) {
       const transfer = await this.ledger.transfer(tx, {
         fromAccountId: need.escrowAccountId,
-        toAccountId: await this.ledger.accountIdOf(tx, AccountKind.TEAM, payeeTeamId),
+        toAccountId:
+          paid[0].payeeAccountId ??
+          (await this.ledger.accountIdOf(tx, AccountKind.TEAM, payeeTeamId)),
         amount: valueOf(paid),
         kind: TransferKind.TIME_PAYMENT,
         memo: `${hoursOf(paid)} h on "${need.title}", ${how}`,

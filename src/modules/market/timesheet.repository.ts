@@ -6,7 +6,7 @@ import { firstRow, rows, type Db } from '../../database/sql.js';
 import type { Timesheet } from './models/timesheet.models.js';
 
 /** Timesheet columns over `timesheet s`. */
-const TIMESHEET_COLUMNS = `s.id, s.engagement_id AS "engagementId", to_char(s.week_start, 'YYYY-MM-DD') AS "weekStart",
+export const TIMESHEET_COLUMNS = `s.id, s.engagement_id AS "engagementId", to_char(s.week_start, 'YYYY-MM-DD') AS "weekStart",
   s.max_hours AS "maxHours", s.pending_hours + s.disputed_hours + s.approved_hours + s.refunded_hours AS "loggedHours",
   s.pending_hours AS "pendingHours", s.disputed_hours AS "disputedHours", s.approved_hours AS "approvedHours",
   s.refunded_hours AS "refundedHours", s.review_ends_at AS "reviewEndsAt"`;
@@ -71,17 +71,6 @@ export class TimesheetRepository {
       [id, move.pending ?? 0, move.disputed ?? 0, move.approved ?? 0, move.refunded ?? 0],
     );
     return row;
-  }
-
-  /** The engagement id of a timesheet (to lock in order: need, engagement, timesheet). */
-  async engagementIdOf(db: Db, id: string, field = 'timesheetId'): Promise<string> {
-    const row = await firstRow<{ engagementId: string }>(
-      db,
-      `SELECT engagement_id AS "engagementId" FROM timesheet WHERE id = $1`,
-      [id],
-    );
-    if (!row) throw notFound('Timesheet', field);
-    return row.engagementId;
   }
 
   /**

@@ -26,6 +26,7 @@ import { TimeLogRepository } from './time-log.repository.js';
 import { isCalendarOver } from './timesheet-calendar.js';
 import { hoursOf, TimesheetSettlement, valueOf } from './timesheet-settlement.js';
 import { TimesheetRepository } from './timesheet.repository.js';
+import { WorkLockRepository } from './work-lock.repository.js';
 
 export interface TimesheetApproval {
   timesheet: Timesheet;
@@ -58,6 +59,7 @@ export class TimesheetService implements OnModuleInit {
     private readonly disputes: DisputeRepository,
     private readonly engagements: EngagementRepository,
     private readonly settlement: TimesheetSettlement,
+    private readonly workLocks: WorkLockRepository,
     private readonly needs: NeedService,
     private readonly ledger: LedgerService,
     private readonly unitOfWork: UnitOfWork,
@@ -227,13 +229,12 @@ export class TimesheetService implements OnModuleInit {
     timesheetId: string,
     actor: Actor | null,
   ): Promise<{ need: Need; engagementId: string; sheet: Timesheet }> {
-    const engagementId = await this.timesheets.engagementIdOf(tx, timesheetId);
-    const { need, engagement } = await this.settlement.lockWork(tx, engagementId, 'timesheetId');
+    const { need, engagement, sheet } = await this.workLocks.week(tx, timesheetId, 'timesheetId');
     if (actor && !mayReviewTimesheets(actor, need, engagement))
       throw forbidden(
         "Only the buyer's leads, not the worker, review this engagement's timesheets",
       );
-    return { need, engagementId, sheet: await this.timesheets.lock(tx, timesheetId) };
+    return { need, engagementId: engagement.id, sheet };
   }
 
   /**

@@ -5,6 +5,7 @@ import { UnitOfWork, type Tx } from '../../common/unit-of-work/unit-of-work.js';
 import { EmployeeService } from '../employee/employee.service.js';
 import { AccountKind } from '../ledger/ledger.enums.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+import { BuyerKind } from '../market/market.enums.js';
 import { NeedService } from '../market/need.service.js';
 import type { ArchiveTeamInput } from '../team/dto/archive-team.input.js';
 import type { Team } from '../team/team.model.js';
@@ -54,7 +55,7 @@ export class TeamArchiveService {
         'teamId',
       );
     }
-    const closed = await this.needs.closeNeedsOfTeam(tx, input.teamId);
+    const closed = await this.needs.closeNeedsOf(tx, BuyerKind.TEAM, input.teamId);
     const archived = await this.teams.archive(tx, input.teamId);
     await tx.record({
       action: 'team.archive',
