@@ -1,3 +1,4 @@
+import { PreparingClient } from './preparing-client.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataSourceOptions } from 'typeorm';
@@ -43,6 +44,9 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
     maxQueryExecutionTime: SLOW_QUERY_THRESHOLD_MS,
     applicationName: options.applicationName ?? 'market-based-dynamics',
     extra: {
+      // Parameterised statements run prepared: parsed once per connection, planned from
+      // PostgreSQL's plan cache (preparing-client.ts; bench/RESULTS.md for what it saves).
+      Client: PreparingClient,
       max: options.poolSize ?? 10,
       // An exhausted pool answers SERVICE_UNAVAILABLE after this long instead of queueing for ever.
       connectionTimeoutMillis: options.poolTimeoutMs ?? 5_000,
