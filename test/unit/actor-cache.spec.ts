@@ -17,12 +17,23 @@ function fakePubSub() {
   return { pubSub, announce: (event: unknown) => listener?.(event) };
 }
 
+/** A unit of work that hands the test the commit listener ActorCache registers. */
+function fakeUnitOfWork() {
+  let listener: ((actions: readonly string[]) => void) | undefined;
+  const unitOfWork = {
+    onCommit: (heard: (actions: readonly string[]) => void) => {
+      listener = heard;
+    },
+  } as unknown as UnitOfWork;
+  return { unitOfWork, commit: (...actions: string[]) => listener?.(actions) };
+}
+
 describe(ActorCache.name, () => {
   const session = { actor: { id: 'e1' }, sessionVersion: 3 } as unknown as ActorSession;
 
   it('does not keep an actor read while that employee’s sessions were ended elsewhere', async () => {
     const { pubSub, announce } = fakePubSub();
-    const sut = new ActorCache({ commits: 0 } as UnitOfWork, pubSub, {
+    const sut = new ActorCache(fakeUnitOfWork().unitOfWork, pubSub, {
       actorCacheMs: 60_000,
     } as AppConfig);
     await sut.onModuleInit();
@@ -37,11 +48,38 @@ describe(ActorCache.name, () => {
 
   it('keeps an actor read when nothing ended meanwhile', async () => {
     const { pubSub } = fakePubSub();
-    const sut = new ActorCache({ commits: 0 } as UnitOfWork, pubSub, {
+    const sut = new ActorCache(fakeUnitOfWork().unitOfWork, pubSub, {
       actorCacheMs: 60_000,
     } as AppConfig);
     await sut.onModuleInit();
     await sut.load('e1', async () => session);
     expect(sut.get('e1')).toBe(session);
+  });
+
+  it('keeps cached actors through the market’s everyday commits, drops them on any other', async () => {
+    const { pubSub } = fakePubSub();
+    const { unitOfWork, commit } = fakeUnitOfWork();
+    const sut = new ActorCache(unitOfWork, pubSub, { actorCacheMs: 60_000 } as AppConfig);
+    await sut.onModuleInit();
+    await sut.load('e1', async () => session);
+    commit('bid.place', 'timesheet.autoApprove', 'engagement.complete');
+    expect(sut.get('e1')).toBe(session);
+    commit('need.post', 'team.setMemberRole');
+    expect(sut.get('e1')).toBeUndefined();
+    await sut.load('e1', async () => session);
+    commit('an.actionAddedLater');
+    expect(sut.get('e1')).toBeUndefined();
+  });
+
+  it('does not keep an actor read while this instance committed a change of actors', async () => {
+    const { pubSub } = fakePubSub();
+    const { unitOfWork, commit } = fakeUnitOfWork();
+    const sut = new ActorCache(unitOfWork, pubSub, { actorCacheMs: 60_000 } as AppConfig);
+    await sut.onModuleInit();
+    await sut.load('e1', async () => {
+      commit('employee.move');
+      return session;
+    });
+    expect(sut.get('e1')).toBeUndefined();
   });
 });

@@ -25,8 +25,8 @@ export type AfterCommit = () => unknown;
  */
 export class Tx implements Db {
   readonly effects: AfterCommit[] = [];
-  /** How many audit events it recorded: none for work that changes no domain state. */
-  recorded = 0;
+  /** The actions of the audit events it recorded: none for work that changes no domain state. */
+  readonly actions: string[] = [];
 
   constructor(
     /** The TypeORM transaction underneath, for code that still speaks EntityManager. */
@@ -47,7 +47,7 @@ export class Tx implements Db {
   async record(event: AuditEvent): Promise<void> {
     const record = { actorId: this.actorId, ...event };
     await this.trail.append(this, record);
-    this.recorded++;
+    this.actions.push(event.action);
     await this.listener?.heard(this, record);
   }
 
@@ -96,7 +96,7 @@ export interface MutationOptions<T, R extends Record<string, unknown>> {
 @Injectable()
 export class UnitOfWork {
   private readonly logger = new Logger(UnitOfWork.name);
-  private changesCommitted = 0;
+  private readonly commitListeners: ((actions: readonly string[]) => void)[] = [];
 
   constructor(
     private readonly transactions: Transactions,
@@ -122,7 +122,9 @@ export class UnitOfWork {
       },
       { isolation: options.isolation },
     );
-    if (committed?.recorded) this.changesCommitted++;
+    if (committed?.actions.length) {
+      for (const listener of this.commitListeners) listener(committed.actions);
+    }
     for (const effect of committed?.effects ?? []) {
       try {
         await effect();
@@ -135,13 +137,14 @@ export class UnitOfWork {
   }
 
   /**
-   * How many units of work that changed domain state (recorded an audit event: every change of
-   * roles, memberships, ownership or standing does) this instance has committed: something read
-   * before it moved (e.g. a cached actor) may be stale. Bookkeeping that records nothing (a
-   * notification marked read, a dashboard refresh) does not move it.
+   * Hears, right after each commit of this instance that changed domain state, the actions of
+   * the audit events it recorded (every change of roles, memberships, ownership or standing
+   * records one), before its after-commit effects run: something read before (a cached actor)
+   * may be stale. Bookkeeping that records nothing (a notification marked read, a dashboard
+   * refresh) is not heard.
    */
-  get commits(): number {
-    return this.changesCommitted;
+  onCommit(listener: (actions: readonly string[]) => void): void {
+    this.commitListeners.push(listener);
   }
 
   private async attempt<T, R extends Record<string, unknown>>(
