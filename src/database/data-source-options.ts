@@ -1,8 +1,8 @@
-import { PreparingClient } from './preparing-client.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataSourceOptions } from 'typeorm';
 import { CountingQueryLogger, SLOW_QUERY_THRESHOLD_MS } from './statement-counter.js';
+import { PreparingClient } from './preparing-client.js';
 
 /**
  * Where the migrations (and the entities, which only migrations use) are: next to this module's

@@ -113,9 +113,9 @@ export class ActorCache implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Reads the employee's actor with `load` (afresh) and keeps it; a commit of this instance
-   * during the read that may change actors makes it stale at once. One read while any instance announced ended
-   * sessions is not kept: it may have seen the row before that commit, and the announcement's
-   * delete has already run.
+   * during the read that may change actors makes it stale at once. One read while any instance
+   * announced ended sessions is not kept: it may have seen the row before that commit, and the
+   * announcement's delete has already run.
    */
   async load(
     employeeId: string,
