@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { findViolations } from '../src/database/invariants.js';
+import { TransferKind } from '../src/modules/ledger/ledger.enums.js';
+import { TransferRepository } from '../src/modules/ledger/transfer.repository.js';
 import { Factory, LedgerProbe } from './support/factories.js';
 import { expectOk, Market } from './support/market.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -12,9 +14,9 @@ const fields = (answer: Answer): unknown[] =>
 
 /**
  * Attacks on fewer statements a mutation (one-statement work locks and transfers), prepared
- * statements and the actor cache's allow-list (issue 17).
+ * statements and the actor cache's allow-list (issue 16's write-path changes).
  */
-describe('attacks on the merged statements (issue 17)', () => {
+describe('attacks on the merged statements', () => {
   let sut: TestApp;
   let market: Market;
   let factory: Factory;
@@ -135,6 +137,23 @@ describe('attacks on the merged statements (issue 17)', () => {
     expect(need.accepted).toBeLessThanOrEqual(8);
     expect(need.accepted).toBe(need.engagements * 4);
     expect(need.escrow).toBe(need.engagements * 4 * 2 * 10);
+    expect(await violations()).toEqual([]);
+  });
+
+  it('moves no balance when one side of a transfer does not exist, even outside a transaction', async () => {
+    const team = await factory.team({ credits: 500 });
+    const [{ id: accountId }] = (await sut.dataSource.query(
+      `SELECT id FROM account WHERE kind = 'TEAM' AND owner_id = $1`,
+      [team.id],
+    )) as { id: string }[];
+    const recorded = await sut.app.get(TransferRepository).record(sut.dataSource, {
+      fromAccountId: accountId,
+      toAccountId: randomUUID(),
+      amount: 100,
+      kind: TransferKind.PLEDGE,
+    });
+    expect(recorded).toBeUndefined();
+    expect(await ledger.teamBalance(team.id)).toBe(500);
     expect(await violations()).toEqual([]);
   });
 });

@@ -63,7 +63,7 @@ export class TransferRepository {
        ), moved AS (
          UPDATE account a
             SET balance = a.balance + CASE WHEN a.id = $1 THEN -$3::bigint ELSE $3::bigint END
-           FROM locked WHERE a.id = locked.id
+           FROM locked WHERE a.id = locked.id AND (SELECT count(*) FROM locked) = 2
          RETURNING a.id
        ), inserted AS (
          INSERT INTO transfer (from_account_id, to_account_id, amount, kind, idempotency_key, memo)
