@@ -123,8 +123,15 @@ describe('JobQueue', () => {
       jobs.send(name, { outcome: 'committed' }, { tx }),
     );
 
-    await eventually(() => handled.includes('committed'), 30, 'the committed job');
-    const queued = await jobsNamed(name);
+    // The queue marks a job completed after its handler returns: wait for that, not the handler.
+    const queued = await eventually(
+      async () => {
+        const jobs = await jobsNamed(name);
+        return jobs.length > 0 && jobs.every((job) => job.state === 'COMPLETED') && jobs;
+      },
+      30,
+      'the committed job to complete',
+    );
     expect(queued.map((job) => job.state)).toEqual(['COMPLETED']);
     expect(handled).toEqual(['committed']);
   });
