@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { notFound } from '../../common/errors/domain-error.js';
-import { BatchLoader, groupedByKey } from '../../common/graphql/request-loaders.js';
-import { cursorCondition, SqlParams } from '../../database/keyset.js';
-import { firstRow, rows, type Db } from '../../database/sql.js';
+import { firstRow, type Db } from '../../database/sql.js';
+import { subjectCountLoader, subjectPageLoader } from '../../database/subject-pages.js';
 import type { CommentSubject } from './comment.enums.js';
 import type { Comment } from './models/comment.models.js';
 
@@ -90,54 +89,18 @@ export class CommentRepository {
   }
 
   /** Pages of several subjects' comments, oldest first, in one statement per page shape. */
-  readonly page = new BatchLoader<CommentsPage, Comment[], string>(
-    async (pages) => {
-      const groups = new Map<string, CommentsPage[]>();
-      for (const page of pages) {
-        const key = `${page.subjectType}:${page.first}:${page.after ?? ''}`;
-        groups.set(key, [...(groups.get(key) ?? []), page]);
-      }
-      const results = new Map<CommentsPage, Comment[]>();
-      for (const group of groups.values()) {
-        const { subjectType, first, after } = group[0];
-        const subjectIds = group.map((page) => page.subjectId);
-        const params = new SqlParams();
-        const type = params.add(subjectType);
-        const subjects = params.add(subjectIds);
-        const limit = params.add(first + 1);
-        const cursor = cursorCondition([{ sql: 'c.seq', holds: 'bigint' }], after, params);
-        const found = await rows<CommentRow>(
-          this.dataSource,
-          `SELECT * FROM (
-             SELECT ${COMMENT_COLUMNS}, row_number() OVER (PARTITION BY c.subject_id ORDER BY c.seq) AS position
-               FROM comment c
-              WHERE c.subject_type = ${type} AND c.subject_id = ANY(${subjects}) AND ${cursor}
-           ) numbered WHERE position <= ${limit} ORDER BY position`,
-          params.values,
-        );
-        const bySubject = groupedByKey(subjectIds, found.map(toComment), (c) => c.subjectId);
-        group.forEach((page, i) => results.set(page, bySubject[i]));
-      }
-      return pages.map((page) => results.get(page)!);
-    },
-    {
-      cacheKeyFn: (page) =>
-        `${page.subjectType}:${page.subjectId}:${page.first}:${page.after ?? ''}`,
-    },
-  );
+  readonly page = subjectPageLoader<CommentsPage, Comment>(() => this.dataSource, {
+    table: 'comment',
+    alias: 'c',
+    columns: COMMENT_COLUMNS,
+    subjectTypeSql: 'comment_subject',
+    newestFirst: false,
+    toRow: toComment,
+  });
 
   /** How many comments a subject has. Key: `${subjectType}:${subjectId}`. */
-  readonly count = new BatchLoader<string, number>(async (keys) => {
-    const pairs = keys.map((key) => key.split(':'));
-    const counted = await rows<{ key: string; count: number }>(
-      this.dataSource,
-      `SELECT subject_type || ':' || subject_id AS key, count(*)::int AS count FROM comment
-        WHERE (subject_type, subject_id) IN (
-          SELECT t::comment_subject, i FROM unnest($1::text[], $2::uuid[]) AS u(t, i))
-        GROUP BY subject_type, subject_id`,
-      [pairs.map(([type]) => type), pairs.map(([, id]) => id)],
-    );
-    const counts = new Map(counted.map((r) => [r.key, r.count]));
-    return keys.map((key) => counts.get(key) ?? 0);
+  readonly count = subjectCountLoader(() => this.dataSource, {
+    table: 'comment',
+    subjectTypeSql: 'comment_subject',
   });
 }
